@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "JoinedUp",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "joinedup", targets: ["joinedup"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+    ],
+    targets: [
+        // JSON value model, FHIR definitions (generated tables), validation, NHS number.
+        .target(name: "FHIR"),
+        // SQL engines: connection set-up and versioned migrations.
+        .target(name: "Storage", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The versioned resource store, bundles, change log, import.
+        .target(name: "CareRecord", dependencies: [
+            "FHIR", "Storage",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // HTTP: FHIR REST routes over Hummingbird.
+        .target(name: "App", dependencies: [
+            "FHIR", "Storage", "CareRecord",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "joinedup", dependencies: [
+            "App", "CareRecord", "FHIR", "Storage",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "CareRecordTests", dependencies: ["CareRecord", "FHIR", "Storage"]),
+        .testTarget(name: "AppTests", dependencies: [
+            "App", "CareRecord", "FHIR",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)

@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        // Already in the graph through Hummingbird; named so the App can spell header names.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // JSON value model, FHIR definitions (generated tables), validation, NHS number.
@@ -31,6 +33,7 @@ let package = Package(
         .target(name: "App", dependencies: [
             "FHIR", "Storage", "CareRecord",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "joinedup", dependencies: [

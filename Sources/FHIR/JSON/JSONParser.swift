@@ -106,7 +106,8 @@ private struct Reader {
             guard bytes[position] == UInt8(ascii: "\"") else { throw error(.unexpectedCharacter) }
             let keyStart = position
             let key = try parseString()
-            if members.contains(where: { $0.key == key }) {
+            // Compared by code points: JSON names that merely look alike are different names.
+            if members.contains(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
                 throw error(.duplicateKey, at: keyStart, key: String(key.prefix(64)))
             }
             skipWhitespace()
@@ -156,6 +157,7 @@ private struct Reader {
         guard position < bytes.count else { throw error(.truncated) }
         if bytes[position] == UInt8(ascii: "0") {
             position += 1
+            if position < bytes.count, digit(bytes[position]) { throw error(.invalidNumber, at: start) }
         } else if digit(bytes[position]) {
             while position < bytes.count, digit(bytes[position]) { position += 1 }
         } else {

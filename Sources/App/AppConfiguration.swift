@@ -1,0 +1,25 @@
+import Logging
+
+/// Everything the server needs to start, with its defaults in one place. The command line
+/// fills it; tests build their own.
+public struct AppConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The SQLite file of the embedded store.
+    public var databasePath: String
+    public var logLevel: Logger.Level
+    /// Largest request body accepted; larger ones get 413 before they are read.
+    public var maxBodyBytes: Int
+    /// Deepest JSON nesting accepted in a body.
+    public var maxJSONDepth: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "joinedup.sqlite",
+                logLevel: Logger.Level = .info, maxBodyBytes: Int = 64 << 20, maxJSONDepth: Int = 64) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.logLevel = logLevel
+        self.maxBodyBytes = maxBodyBytes
+        self.maxJSONDepth = maxJSONDepth
+    }
+}

@@ -1,0 +1,34 @@
+import CareRecord
+import Hummingbird
+import Logging
+
+/// Builds the whole server: opens (and migrates) the store, then wires the router. The
+/// server stops cleanly on SIGINT and SIGTERM, finishing requests in flight.
+public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
+    let logger = {
+        var logger = Logger(label: "joinedup")
+        logger.logLevel = configuration.logLevel
+        return logger
+    }()
+    let record = try CareRecord(path: configuration.databasePath)
+    let router = buildRouter(record: record, configuration: configuration)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "JoinedUp"),
+        logger: logger
+    )
+    app.beforeServerStarts {
+        logger.info("store ready", metadata: ["database": "\(configuration.databasePath)"])
+    }
+    return app
+}
+
+/// The routes, separate from the application so tests can drive them directly.
+public func buildRouter(record: CareRecord, configuration: AppConfiguration) -> Router<BasicRequestContext> {
+    let router = Router()
+    // At router level, so that URLs no route matches also answer with an OperationOutcome.
+    router.add(middleware: FHIROutcomeMiddleware(pathPrefix: "/fhir"))
+    router.get("/health") { _, _ in "ok" }
+    FHIRController(record: record, limits: RequestLimits(configuration)).register(on: router.group("fhir"))
+    return router
+}

@@ -1,0 +1,74 @@
+import FHIR
+
+/// Rewrites `Reference.reference` values inside a resource: an entry's `fullUrl`
+/// (`urn:uuid:...`) becomes the `Type/id` it was given, and a conditional reference
+/// (`Patient?identifier=...`) becomes the one resource it matches.
+struct ReferenceRewriter {
+    /// fullUrl to `Type/id`.
+    let identities: [String: String]
+    /// Resolves a conditional reference to `Type/id`, throwing unless exactly one matches.
+    let resolveConditional: (String) throws -> String
+
+    /// Rewrites in place; returns how many references changed.
+    func rewrite(_ object: inout JSONObject, location: String) throws -> Int {
+        var json = JSON.object(object)
+        let changed = try rewrite(&json, location: location)
+        object = json.objectValue ?? object
+        return changed
+    }
+
+    private func rewrite(_ json: inout JSON, location: String) throws -> Int {
+        switch json {
+        case .object(var object):
+            var changed = 0
+            for member in object.members {
+                let path = "\(location).\(member.key)"
+                if member.key == "reference", case .string(let reference) = member.value {
+                    if let replacement = try replacement(for: reference, location: path) {
+                        object[member.key] = .string(replacement)
+                        changed += 1
+                    }
+                } else if member.value.isContainer {
+                    var value = member.value
+                    let count = try rewrite(&value, location: path)
+                    if count > 0 {
+                        object[member.key] = value
+                        changed += count
+                    }
+                }
+            }
+            json = .object(object)
+            return changed
+        case .array(var elements):
+            var changed = 0
+            for index in elements.indices where elements[index].isContainer {
+                changed += try rewrite(&elements[index], location: "\(location)[\(index)]")
+            }
+            json = .array(elements)
+            return changed
+        default:
+            return 0
+        }
+    }
+
+    private func replacement(for reference: String, location: String) throws -> String? {
+        if let identity = identities[reference] { return identity }
+        if reference.hasPrefix("urn:uuid:") {
+            throw RecordError(.invalid, .notFound, "the reference names a urn:uuid that no entry of the bundle has as fullUrl",
+                              at: [location])
+        }
+        if reference.contains("?"), !reference.hasPrefix("#"), !reference.contains("://") {
+            return try resolveConditional(reference)
+        }
+        return nil
+    }
+}
+
+private extension JSON {
+    var isContainer: Bool {
+        switch self {
+        case .object, .array: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Storage
+
+/// The tables of the versioned record, as append-only migrations.
+///
+/// `resource_version` holds every version of every resource. Its `seq` column is the change
+/// log: SQLite assigns it in commit order (one writer, AUTOINCREMENT never reuses a value), so
+/// a projection that remembers the last `seq` it read can resume exactly there. Keeping the
+/// log in the version table, not beside it, saves a write per resource and cannot disagree.
+/// `resource` points at the current version of each resource; `resource_identifier` indexes
+/// identifiers for conditional interactions (the search index of part 2 generalises it).
+public enum CareRecordSchema {
+    public static let migrations: [Migration] = [
+        Migration("2026-11-23-record-v1", sql: """
+            CREATE TABLE resource_version (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                last_updated INTEGER NOT NULL,
+                method TEXT NOT NULL CHECK (method IN ('create', 'update', 'patch', 'delete')),
+                body BLOB
+            );
+            CREATE UNIQUE INDEX resource_version_key ON resource_version (type, id, version);
+            CREATE INDEX resource_version_type_seq ON resource_version (type, seq);
+            CREATE INDEX resource_version_updated ON resource_version (last_updated);
+
+            CREATE TABLE resource (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                seq INTEGER NOT NULL REFERENCES resource_version (seq),
+                deleted INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (type, id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE resource_identifier (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                system TEXT NOT NULL,
+                value TEXT NOT NULL
+            );
+            CREATE INDEX resource_identifier_value ON resource_identifier (type, value, system);
+            CREATE INDEX resource_identifier_owner ON resource_identifier (type, id);
+            """),
+    ]
+}

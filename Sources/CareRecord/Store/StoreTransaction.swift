@@ -1,0 +1,39 @@
+import FHIR
+
+/// What the record's write logic needs from an engine, inside one SQL transaction. The
+/// logic (create, update, bundles) is written once against this; each engine implements it.
+/// Calls are synchronous because they run inside the engine's transaction closure.
+protocol StoreTransaction {
+    /// The current version of `key`, deleted or not; nil if it never existed.
+    func current(_ key: ResourceKey) throws -> CurrentVersion?
+    /// One stored version, or the current one when `version` is nil.
+    func version(_ key: ResourceKey, _ version: Int?) throws -> StoredVersion?
+    /// Appends a version, makes it current, and replaces the identifier index entries.
+    func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod,
+                body: [UInt8]?, identifiers: [IdentifierValue]) throws -> Int64
+    /// Ids of live resources matching every clause of `query`, at most `limit` of them
+    /// (two are enough to tell "one" from "several").
+    func matches(_ query: ConditionalQuery, limit: Int) throws -> [String]
+    /// Runs `body` so that its writes are undone if it throws, leaving earlier work intact.
+    func isolated<T>(_ body: () throws -> T) throws -> T
+}
+
+/// The pointer from a logical resource to its current version.
+struct CurrentVersion: Sendable, Hashable {
+    let version: Int
+    let lastUpdated: FHIRInstant
+    let deleted: Bool
+}
+
+/// An identifier system and value, as indexed for conditional interactions.
+public struct IdentifierValue: Sendable, Hashable {
+    public let system: String
+    public let value: String
+}
+
+extension StoreTransaction {
+    /// Enough matches to tell none, one and several apart.
+    func matches(_ query: ConditionalQuery) throws -> [String] {
+        try matches(query, limit: 2)
+    }
+}

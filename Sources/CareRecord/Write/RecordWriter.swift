@@ -1,0 +1,145 @@
+import FHIR
+
+/// The write interactions, written once for every engine. Resources arrive validated; the
+/// writer assigns ids and versions, enforces `If-Match`, and appends versions. It runs inside
+/// one engine transaction, so whatever it throws undoes everything it did.
+struct RecordWriter<Transaction: StoreTransaction> {
+    let transaction: Transaction
+    let environment: RecordEnvironment
+
+    /// Creates `resource` under `id` (or a new server id), as version 1.
+    func create(_ resource: JSONObject, type: String, id: String? = nil) throws -> WriteResult {
+        let key = ResourceKey(type, id ?? environment.newID())
+        if let id, try transaction.current(key) != nil {
+            throw RecordError(.conflict, .duplicate, "a resource with this id already exists", at: ["\(type).id"])
+        }
+        let stored = try append(resource, key: key, version: 1, after: nil, method: .create)
+        return WriteResult(.created, stored)
+    }
+
+    /// Creates unless `query` already matches: one match is returned as it is, two or more
+    /// refuse the create (FHIR conditional create).
+    func createIfNoneExist(_ resource: JSONObject, type: String, query: ConditionalQuery) throws -> WriteResult {
+        let ids = try transaction.matches(query)
+        switch ids.count {
+        case 0: return try create(resource, type: type)
+        case 1: return WriteResult(.existing, try transaction.version(ResourceKey(type, ids[0]), nil))
+        default: throw multipleMatches(query)
+        }
+    }
+
+    /// Updates `key` to `resource`, creating it when it does not exist (update as create).
+    /// `ifMatch` must name the current version when given.
+    func update(_ resource: JSONObject, key: ResourceKey, ifMatch: Int?, method: WriteMethod = .update) throws -> WriteResult {
+        let current = try transaction.current(key)
+        if let ifMatch {
+            guard let current, !current.deleted, current.version == ifMatch else {
+                throw RecordError(.versionConflict, .conflict,
+                                  "If-Match names version \(ifMatch) but the current version is "
+                                      + (current.map { $0.deleted ? "deleted" : String($0.version) } ?? "absent"))
+            }
+        }
+        guard let current else {
+            return WriteResult(.created, try append(resource, key: key, version: 1, after: nil, method: .create))
+        }
+        if !current.deleted, let existing = try transaction.version(key, nil),
+           existing.body == JSONSerializer.bytes(.object(ResourceBody.stamped(
+               resource, id: key.id, version: existing.version, lastUpdated: existing.lastUpdated))) {
+            return WriteResult(.unchanged, existing)
+        }
+        let stored = try append(resource, key: key, version: current.version + 1, after: current, method: method)
+        return WriteResult(current.deleted ? .created : .updated, stored)
+    }
+
+    /// Conditional update: no match creates (under the resource's own id if it has one), one
+    /// match updates it, more refuse.
+    func conditionalUpdate(_ resource: JSONObject, query: ConditionalQuery, ifMatch: Int?) throws -> WriteResult {
+        let ids = try transaction.matches(query)
+        let ownID = resource["id"]?.stringValue
+        switch ids.count {
+        case 0:
+            if let ownID { return try update(resource, key: ResourceKey(query.type, ownID), ifMatch: ifMatch) }
+            return try create(resource, type: query.type)
+        case 1:
+            if let ownID, ownID != ids[0] {
+                throw RecordError(.invalid, .invalid, "the resource id differs from the id of the resource the condition matched",
+                                  at: ["\(query.type).id"])
+            }
+            return try update(resource, key: ResourceKey(query.type, ids[0]), ifMatch: ifMatch)
+        default:
+            throw multipleMatches(query)
+        }
+    }
+
+    /// Logically deletes `key`: a deletion version is appended and reads answer 410 Gone.
+    func delete(_ key: ResourceKey, ifMatch: Int?) throws -> WriteResult {
+        guard let current = try transaction.current(key) else {
+            if ifMatch != nil { throw RecordError(.versionConflict, .conflict, "If-Match names a resource that does not exist") }
+            return WriteResult(.nothingToDelete, nil)
+        }
+        if let ifMatch, current.deleted || current.version != ifMatch {
+            throw RecordError(.versionConflict, .conflict, "If-Match does not name the current version")
+        }
+        if current.deleted { return WriteResult(.nothingToDelete, try transaction.version(key, nil)) }
+        let stored = try append(nil, key: key, version: current.version + 1, after: current, method: .delete)
+        return WriteResult(.deleted, stored)
+    }
+
+    /// Applies `patch` to the current version, validates the result and stores it as a new
+    /// version. Deleted resources cannot be patched: there is nothing to patch.
+    func patch(_ key: ResourceKey, with patch: JSONPatch, ifMatch: Int?, validator: ResourceValidator) throws -> WriteResult {
+        guard let current = try transaction.version(key, nil) else {
+            throw RecordError(.notFound, .notFound, "no \(key.type) with this id")
+        }
+        guard let body = current.body else { throw RecordError(.gone, .deleted, "this \(key.type) has been deleted") }
+        if let ifMatch, ifMatch != current.version {
+            throw RecordError(.versionConflict, .conflict, "If-Match does not name the current version")
+        }
+        let patched: JSON
+        do {
+            patched = try patch.apply(to: try JSONParser().parse(body))
+        } catch let error as JSONPatchError {
+            throw RecordError(.unprocessable, [error.issue])
+        }
+        guard let object = patched.objectValue, object["resourceType"]?.stringValue == key.type,
+              object["id"]?.stringValue == key.id else {
+            throw RecordError(.unprocessable, .processing, "a patch may not change the resource type or id")
+        }
+        let issues = validator.validate(patched)
+        if issues.contains(where: { $0.severity == .error || $0.severity == .fatal }) {
+            throw RecordError(.unprocessable, issues)
+        }
+        return try update(object, key: key, ifMatch: current.version, method: .patch)
+    }
+
+    /// Conditional delete: no match does nothing, one match is deleted, more refuse.
+    func conditionalDelete(_ query: ConditionalQuery) throws -> WriteResult {
+        let ids = try transaction.matches(query)
+        switch ids.count {
+        case 0: return WriteResult(.nothingToDelete, nil)
+        case 1: return try delete(ResourceKey(query.type, ids[0]), ifMatch: nil)
+        default: throw multipleMatches(query)
+        }
+    }
+
+    private func append(_ resource: JSONObject?, key: ResourceKey, version: Int, after current: CurrentVersion?,
+                        method: WriteMethod) throws -> StoredVersion {
+        // lastUpdated never goes backwards for one resource, whatever the wall clock does.
+        var now = environment.now()
+        if let current, current.lastUpdated > now { now = current.lastUpdated }
+        var body: [UInt8]?
+        var identifiers: [IdentifierValue] = []
+        if let resource {
+            let stamped = ResourceBody.stamped(resource, id: key.id, version: version, lastUpdated: now)
+            body = JSONSerializer.bytes(.object(stamped))
+            identifiers = ResourceBody.identifiers(stamped)
+        }
+        let sequence = try transaction.append(key, version: version, lastUpdated: now, method: method,
+                                              body: body, identifiers: identifiers)
+        return StoredVersion(key: key, version: version, lastUpdated: now, method: method, sequence: sequence, body: body)
+    }
+
+    private func multipleMatches(_ query: ConditionalQuery) -> RecordError {
+        RecordError(.multipleMatches, .multipleMatches, "the condition matched more than one \(query.type)")
+    }
+}

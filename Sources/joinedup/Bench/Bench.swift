@@ -1,0 +1,103 @@
+import ArgumentParser
+import CareRecord
+import FHIR
+import Foundation
+
+/// `joinedup bench`: measures import throughput on the real write path (validation on,
+/// embedded SQLite in WAL mode) through transaction bundles and through NDJSON, and reports
+/// resources per second and peak resident memory. Build with `-c release` for figures
+/// worth quoting; `scripts/bench-read.sh` measures reads over HTTP.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure import throughput.")
+
+    @Option(help: "Resources to load through each path.")
+    var resources = 100_000
+
+    @Option(help: "Entries per transaction bundle.")
+    var bundleSize = 500
+
+    @Option(help: "Resources per patient (the patient included).")
+    var perPatient = 20
+
+    @Option(help: "Folder for the benchmark's database and NDJSON file (emptied first).")
+    var workDirectory = "bench-output"
+
+    func run() async throws {
+        let fileManager = FileManager.default
+        try? fileManager.removeItem(atPath: workDirectory)
+        try fileManager.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        print("joinedup bench: \(resources) resources per path, \(perPatient) per patient, bundles of \(bundleSize)")
+
+        // Transaction bundles.
+        let bundleRecord = try CareRecord(path: "\(workDirectory)/bundles.sqlite")
+        var generator = SampleResources(seed: 1)
+        var loaded = 0
+        var person = 0
+        var clock = ContinuousClock.now
+        var elapsed = Duration.zero
+        while loaded < resources {
+            var entries: [JSON] = []
+            while entries.count + perPatient <= max(bundleSize, perPatient), loaded + entries.count < resources {
+                let patientURL = "urn:uuid:00000000-0000-4000-8000-\(String(format: "%012d", person))"
+                let group = generator.person(person, perPatient: perPatient, patientID: nil, patientReference: patientURL) { _ in nil }
+                for (index, resource) in group.enumerated() {
+                    let type = resource["resourceType"]?.stringValue ?? ""
+                    let fullUrl = index == 0 ? patientURL : "urn:uuid:00000000-0000-4000-9000-\(String(format: "%012d", person * 1000 + index))"
+                    entries.append(["fullUrl": .string(fullUrl), "resource": resource, "request": ["method": "POST", "url": .string(type)]])
+                }
+                person += 1
+            }
+            let bundle: JSON = ["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)]
+            // Time the same work a POST /fhir does after reading the body: parse, validate, store.
+            let bytes = JSONSerializer.bytes(bundle)
+            clock = .now
+            let parsed = try JSONParser().parse(bytes)
+            let result = try await bundleRecord.process(bundle: parsed)
+            elapsed += ContinuousClock.now - clock
+            if result.entries.contains(where: { $0.error != nil }) { throw ValidationError("a benchmark bundle failed") }
+            loaded += entries.count
+        }
+        report("transaction bundles", count: loaded, elapsed: elapsed)
+
+        // NDJSON.
+        let ndjsonPath = "\(workDirectory)/resources.ndjson"
+        fileManager.createFile(atPath: ndjsonPath, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: ndjsonPath))
+        generator = SampleResources(seed: 2)
+        var written = 0
+        person = 0
+        while written < resources {
+            var lines: [UInt8] = []
+            let group = generator.person(person, perPatient: min(perPatient, resources - written),
+                                         patientID: "p\(person)", patientReference: "Patient/p\(person)") { "p\(person)-\($0)" }
+            for resource in group {
+                lines.append(contentsOf: JSONSerializer.bytes(resource))
+                lines.append(UInt8(ascii: "\n"))
+            }
+            handle.write(Data(lines))
+            written += group.count
+            person += 1
+        }
+        try handle.close()
+        let ndjsonRecord = try CareRecord(path: "\(workDirectory)/ndjson.sqlite")
+        var summary = ImportSummary()
+        clock = .now
+        try await Importer(record: ndjsonRecord).importFile(ndjsonPath, into: &summary)
+        let ndjsonElapsed = ContinuousClock.now - clock
+        if summary.failureCount > 0 { throw ValidationError("\(summary.failureCount) NDJSON records failed") }
+        report("NDJSON import", count: summary.stored, elapsed: ndjsonElapsed)
+        print("peak resident memory: \(peakResidentMegabytes()) MB")
+    }
+
+    private func report(_ label: String, count: Int, elapsed: Duration) {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("\(label): \(count) resources in \(String(format: "%.2f", seconds)) s = \(Int(Double(count) / seconds)) resources/s")
+    }
+}
+
+/// Peak resident set size of this process, from getrusage (kilobytes on Linux).
+func peakResidentMegabytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss / 1024
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import CareRecord
+import Foundation
+
+/// `joinedup import`: loads FHIR Bundles and NDJSON files into the store, through the same
+/// write path as the API. The server need not run.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import FHIR Bundles (.json) and bulk NDJSON (.ndjson) into the store.")
+
+    @Option(help: "The SQLite file of the embedded store (created if missing).")
+    var database = "joinedup.sqlite"
+
+    @Flag(help: "Stop at the first bad record instead of reporting and skipping it.")
+    var strict = false
+
+    @Option(help: "Resources per write transaction for NDJSON.")
+    var batchSize = 500
+
+    @Argument(help: "Files to import, in order.")
+    var files: [String]
+
+    func run() async throws {
+        let record = try CareRecord(path: database)
+        let importer = Importer(record: record, strict: strict, batchSize: batchSize)
+        var summary = ImportSummary()
+        let progress = ProgressLine()
+        let started = Date()
+        do {
+            for file in files {
+                let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+                try await importer.importFile(file, into: &summary) { read, stored in
+                    progress.show(file: file, read: read, size: size, stored: stored,
+                                  seconds: Date().timeIntervalSince(started))
+                }
+            }
+        } catch let failure as Importer.Failure {
+            progress.finish()
+            print(summary.report(seconds: Date().timeIntervalSince(started)))
+            throw ValidationError(failure.description)
+        }
+        progress.finish()
+        print(summary.report(seconds: Date().timeIntervalSince(started)))
+        if summary.failureCount > 0 { throw ExitCode(2) }
+    }
+}
+
+extension ImportSummary {
+    /// The closing summary: resources by type, then each failure with its place.
+    func report(seconds: Double) -> String {
+        var lines = ["Imported \(stored) resources in \(String(format: "%.1f", seconds)) s"
+            + (seconds > 0 ? " (\(Int(Double(stored) / seconds)) resources/s)" : "")]
+        for (type, count) in storedByType.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(type.padding(toLength: 28, withPad: " ", startingAt: 0)) \(count)")
+        }
+        if referencesResolved > 0 {
+            lines.append("Resolved \(referencesResolved) references between entries of the same bundle (urn:uuid and conditional).")
+        }
+        if failureCount > 0 {
+            lines.append("\(failureCount) record(s) rejected:")
+            for failure in failures {
+                lines.append("  \(failure.file) \(failure.location): "
+                    + failure.error.issues.map(\.description).joined(separator: "; "))
+            }
+            if failureCount > failures.count { lines.append("  ... and \(failureCount - failures.count) more") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -42,7 +42,9 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: [
+            "Storage", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "CareRecordTests", dependencies: ["CareRecord", "FHIR", "Storage"]),
         .testTarget(name: "AppTests", dependencies: [
             "App", "CareRecord", "FHIR",

@@ -3,10 +3,10 @@ import FHIR
 /// Runs a transaction or batch inside one engine transaction. A transaction is all or
 /// nothing; a batch runs each entry in its own savepoint so one failure leaves the rest.
 ///
-/// Both resolve references between entries: every entry's identity is fixed first (new ids,
-/// conditional matches), then `urn:uuid` and conditional references are rewritten, then the
-/// final resources are validated, then entries run in the order FHIR sets (DELETE, POST,
-/// PUT and PATCH, GET and HEAD). Batches get the same resolution because real exporters
+/// Both follow FHIR's order (DELETE, POST, PUT and PATCH, GET and HEAD) and resolve references
+/// between entries: deletes run first; then every other entry's identity is fixed (new ids,
+/// conditional matches that see the deletes), `urn:uuid` and conditional references are
+/// rewritten, the final resources are validated, and the writes and reads run. Batches get the same resolution because real exporters
 /// (Synthea among them) send batches whose entries refer to each other; each entry whose
 /// references were resolved says so in its `response.outcome`.
 struct BundleProcessor<Transaction: StoreTransaction> {
@@ -35,23 +35,29 @@ struct BundleProcessor<Transaction: StoreTransaction> {
             case .failure(let error): failures[index] = error
             }
         }
-        // 1. Identities.
+        var results: [Int: WriteResult] = [:]
+        // 1. Deletes run first, so that the conditions of the other entries see their effect.
+        // 2. Identities of every other entry (new ids, conditional matches).
         var identities: [String: String] = [:]
-        for index in plans.keys.sorted() {
-            guard var plan = plans[index] else { continue }
-            do {
-                try guarded(plan.request) { try identify(&plan) }
-                plans[index] = plan
-                if let fullUrl = plan.request.fullUrl, let key = plan.key,
-                   plan.request.method == .post || plan.request.method == .put {
-                    identities[fullUrl] = key.description
+        for phase in [[BundleEntryRequest.Method.delete], [.post, .put, .patch, .get, .head]] {
+            for index in plans.keys.sorted() {
+                guard var plan = plans[index], phase.contains(plan.request.method) else { continue }
+                do {
+                    try guarded(plan.request) {
+                        try identify(&plan)
+                        if plan.request.method == .delete { results[index] = try execute(plan) }
+                    }
+                    plans[index] = plan
+                    if let fullUrl = plan.request.fullUrl, let key = plan.key,
+                       plan.request.method == .post || plan.request.method == .put {
+                        identities[fullUrl] = key.description
+                    }
+                } catch let error as RecordError {
+                    try fail(index, error, &plans, &failures)
                 }
-            } catch let error as RecordError {
-                try fail(index, error, &plans, &failures)
             }
         }
         if isTransaction { try checkOverlap(plans) }
-        // 2. References, 3. validation of what will be stored.
         var resolvedConditionals: [String: String] = [:]
         let rewriter = ReferenceRewriter(identities: identities) { reference in
             if let known = resolvedConditionals[reference] { return known }
@@ -79,10 +85,9 @@ struct BundleProcessor<Transaction: StoreTransaction> {
                 try fail(index, error, &plans, &failures)
             }
         }
-        // 4. Execution in FHIR's order.
-        var results: [Int: WriteResult] = [:]
+        // 3. References, 4. validation, then 5. the rest in FHIR's order.
         var reads: [Int: JSON] = [:]
-        for phase in [[BundleEntryRequest.Method.delete], [.post], [.put, .patch], [.get, .head]] {
+        for phase in [[BundleEntryRequest.Method.post], [.put, .patch], [.get, .head]] {
             for index in plans.keys.sorted() {
                 guard let plan = plans[index], phase.contains(plan.request.method) else { continue }
                 do {

@@ -57,7 +57,8 @@ struct ReferenceRewriter {
             throw RecordError(.invalid, .notFound, "the reference names a urn:uuid that no entry of the bundle has as fullUrl",
                               at: [location])
         }
-        if reference.contains("?"), !reference.hasPrefix("#"), !reference.contains("://") {
+        if let question = reference.firstIndex(of: "?"), !reference.hasPrefix("#"),
+           !reference[..<question].contains("://") {
             return try resolveConditional(reference)
         }
         return nil

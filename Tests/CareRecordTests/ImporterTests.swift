@@ -1,0 +1,69 @@
+import CareRecord
+import FHIR
+import Foundation
+import Testing
+
+@Suite("Importer: NDJSON and bundle files")
+struct ImporterTests {
+    func write(_ lines: [String], in test: TestRecord, name: String = "input.ndjson") throws -> String {
+        let path = test.folder.appendingPathComponent(name).path
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func ndjsonKeepsIDsAndReportsBadLinesByNumber() async throws {
+        let test = try TestRecord()
+        let path = try write([
+            #"{"resourceType": "Patient", "id": "p1", "gender": "female"}"#,
+            #"{"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "x"}, "subject": {"reference": "Patient/p1"}}"#,
+            #"{"resourceType": "Patient", "id": "p2", "gender": "#,
+            "",
+            #"{"resourceType": "Patient", "id": "p3", "birthDate": "1950-02-30"}"#,
+            #"{"resourceType": "Patient", "id": "p4"}"#,
+        ], in: test)
+        var summary = ImportSummary()
+        try await Importer(record: test.record, batchSize: 2).importFile(path, into: &summary)
+        #expect(summary.storedByType == ["Patient": 2, "Observation": 1])
+        #expect(summary.failures.map(\.location) == ["line 3", "line 5"])
+        #expect(try await test.record.read(ResourceKey("Observation", "o1")).version == 1)
+        #expect(try await test.record.read(ResourceKey("Patient", "p4")).version == 1)
+    }
+
+    @Test func strictStopsAtTheFirstBadRecord() async throws {
+        let test = try TestRecord()
+        let path = try write([#"{"resourceType": "Patient", "id": "p1"}"#, "not json", #"{"resourceType": "Patient", "id": "p2"}"#], in: test)
+        var summary = ImportSummary()
+        await #expect(throws: Importer.Failure.self) {
+            try await Importer(record: test.record, strict: true).importFile(path, into: &summary)
+        }
+        #expect(try await test.record.counts()["Patient"] == nil, "the batch holding the bad line was never written")
+    }
+
+    @Test func reimportingTheSameFileAddsNoVersions() async throws {
+        let test = try TestRecord()
+        let path = try write([#"{"resourceType": "Patient", "id": "p1", "gender": "male"}"#], in: test)
+        var summary = ImportSummary()
+        try await Importer(record: test.record).importFile(path, into: &summary)
+        try await Importer(record: test.record).importFile(path, into: &summary)
+        #expect(try await test.record.read(ResourceKey("Patient", "p1")).version == 1)
+    }
+
+    @Test func syntheaBundleFilesImport() async throws {
+        let test = try TestRecord()
+        var summary = ImportSummary()
+        for file in try Fixtures.syntheaFiles() {
+            try await Importer(record: test.record).importFile(file.path, into: &summary)
+        }
+        #expect(summary.failureCount == 0)
+        #expect(summary.stored == 273)
+        #expect(summary.storedByType["Patient"] == 3)
+        #expect(summary.referencesResolved > 900)
+    }
+
+    @Test func aFileThatIsNotABundleIsRefused() async throws {
+        let test = try TestRecord()
+        let path = try write([#"{"resourceType": "Patient"}"#], in: test, name: "single.json")
+        var summary = ImportSummary()
+        await #expect(throws: Importer.Failure.self) { try await Importer(record: test.record).importFile(path, into: &summary) }
+    }
+}

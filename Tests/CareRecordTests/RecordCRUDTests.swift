@@ -1,0 +1,119 @@
+import CareRecord
+import FHIR
+import Testing
+
+@Suite("Record: create, read, update, delete")
+struct RecordCRUDTests {
+    @Test func createAssignsIDVersionAndMeta() async throws {
+        let test = try TestRecord()
+        let result = try await test.record.create(patient(id: "client-chosen"), type: "Patient")
+        #expect(result.outcome == .created)
+        let stored = try #require(result.stored)
+        #expect(stored.key == ResourceKey("Patient", "id-1"), "the server assigns ids on create, ignoring the body's")
+        #expect(stored.version == 1)
+        let body = try json(stored.body)
+        #expect(body["id"] == "id-1")
+        #expect(body["meta"]?["versionId"] == "1")
+        #expect(body["meta"]?["lastUpdated"] == .string(stored.lastUpdated.description))
+        #expect(body.objectValue?.keys.prefix(3) == ["resourceType", "id", "meta"])
+
+        let read = try await test.record.read(stored.key)
+        #expect(read.body == stored.body)
+    }
+
+    @Test func updateAddsAVersionAndKeepsTheOldOne() async throws {
+        let test = try TestRecord()
+        let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
+        let updated = try await test.record.update(patient(family: "Jones", id: key.id), key: key)
+        #expect(updated.outcome == .updated)
+        #expect(updated.stored?.version == 2)
+        #expect(try json(try await test.record.read(key).body)["name"]?.arrayValue?.first?["family"] == "Jones")
+        #expect(try json(try await test.record.read(key, version: 1).body)["name"]?.arrayValue?.first?["family"] == "Smith")
+    }
+
+    @Test func anUnchangedUpdateAddsNoVersion() async throws {
+        let test = try TestRecord()
+        let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
+        let again = try await test.record.update(patient(id: key.id), key: key)
+        #expect(again.outcome == .unchanged)
+        #expect(again.stored?.version == 1)
+        #expect(try await test.record.history(HistoryQuery(scope: .instance(key))).versions.count == 1)
+    }
+
+    @Test func updateAsCreateKeepsTheClientsID() async throws {
+        let test = try TestRecord()
+        let key = ResourceKey("Patient", "nhs-9434765919")
+        let result = try await test.record.update(patient(id: key.id), key: key)
+        #expect(result.outcome == .created)
+        #expect(result.stored?.version == 1)
+        #expect(try await test.record.read(key).version == 1)
+    }
+
+    @Test func updateRefusesAMissingOrDifferentID() async throws {
+        let test = try TestRecord()
+        let key = ResourceKey("Patient", "a")
+        await #expect(throws: RecordError.self) { try await test.record.update(patient(), key: key) }
+        await #expect(throws: RecordError.self) { try await test.record.update(patient(id: "b"), key: key) }
+        #expect(try await test.record.counts().isEmpty)
+    }
+
+    @Test func staleIfMatchChangesNothing() async throws {
+        let test = try TestRecord()
+        let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
+        _ = try await test.record.update(patient(family: "Jones", id: key.id), key: key, ifMatch: 1)
+        let error = await #expect(throws: RecordError.self) {
+            try await test.record.update(patient(family: "Brown", id: key.id), key: key, ifMatch: 1)
+        }
+        #expect(error?.kind == .versionConflict)
+        #expect(try await test.record.read(key).version == 2)
+    }
+
+    @Test func deleteIsLogicalAndReversible() async throws {
+        let test = try TestRecord()
+        let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
+        let deleted = try await test.record.delete(key)
+        #expect(deleted.outcome == .deleted)
+        #expect(deleted.stored?.version == 2)
+        let gone = await #expect(throws: RecordError.self) { try await test.record.read(key) }
+        #expect(gone?.kind == .gone)
+        #expect(try await test.record.read(key, version: 1).version == 1)
+        #expect(try await test.record.delete(key).outcome == .nothingToDelete, "deleting twice is harmless")
+
+        let revived = try await test.record.update(patient(id: key.id), key: key)
+        #expect(revived.outcome == .created)
+        #expect(revived.stored?.version == 3)
+        let versions = try await test.record.history(HistoryQuery(scope: .instance(key))).versions
+        #expect(versions.map(\.version) == [3, 2, 1])
+        #expect(versions.map(\.method) == [.update, .delete, .create])
+    }
+
+    @Test func readOfUnknownIsNotFound() async throws {
+        let test = try TestRecord()
+        let error = await #expect(throws: RecordError.self) { try await test.record.read(ResourceKey("Patient", "nobody")) }
+        #expect(error?.kind == .notFound)
+        #expect(try await test.record.delete(ResourceKey("Patient", "nobody")).outcome == .nothingToDelete)
+    }
+
+    @Test func invalidResourcesAreRefusedAndNothingIsStored() async throws {
+        let test = try TestRecord()
+        let bad = try json(#"{"resourceType": "Patient", "birthDate": "1950-13-45", "colour": "blue"}"#)
+        let error = await #expect(throws: RecordError.self) { try await test.record.create(bad, type: "Patient") }
+        #expect(error?.kind == .invalid)
+        let locations = Set(error?.issues.flatMap(\.expression) ?? [])
+        #expect(locations.contains("Patient.birthDate"))
+        #expect(locations.contains { $0.contains("colour") })
+        #expect(try await test.record.changes(after: 0).isEmpty)
+    }
+
+    @Test func aResourceOfAnotherTypeIsRefused() async throws {
+        let test = try TestRecord()
+        await #expect(throws: RecordError.self) { try await test.record.create(patient(), type: "Observation") }
+    }
+
+    @Test func lastUpdatedNeverGoesBackwards() async throws {
+        let test = try TestRecord()
+        let first = try #require(try await test.record.create(patient(), type: "Patient").stored)
+        let second = try #require(try await test.record.update(patient(family: "Jones", id: first.key.id), key: first.key).stored)
+        #expect(second.lastUpdated > first.lastUpdated)
+    }
+}

@@ -46,6 +46,8 @@ let package = Package(
             "Storage", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CareRecordTests", dependencies: ["CareRecord", "FHIR", "Storage"]),
+        // Runs the real `joinedup` executable: command-line imports, serve, SIGTERM, SIGKILL.
+        .testTarget(name: "EndToEndTests", dependencies: ["CareRecord", "FHIR"]),
         .testTarget(name: "AppTests", dependencies: [
             "App", "CareRecord", "FHIR",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -23,14 +23,24 @@ extension CareRecord {
             throw RecordError(.invalid, .tooCostly, "a bundle may carry at most \(Self.maximumBundleEntries) entries", at: ["Bundle.entry"])
         }
         let isTransaction = type == "transaction"
+        let validator = validator
+        // Parsed and validated before the write lock is taken.
         let parsed = entries.enumerated().map { index, entry in
-            Result { () throws(RecordError) -> BundleEntryRequest in try BundleEntryRequest(entry: entry, index: index) }
+            Result { () throws(RecordError) -> BundleEntryRequest in
+                let request = try BundleEntryRequest(entry: entry, index: index)
+                if let resource = request.resource, request.patch == nil {
+                    let issues = validator.validate(.object(resource))
+                    if issues.contains(where: { $0.severity == .error || $0.severity == .fatal }) {
+                        throw RecordError(.invalid, issues).located(inEntry: request.location)
+                    }
+                }
+                return request
+            }
         }
         if isTransaction, let failure = parsed.first(where: { if case .failure = $0 { true } else { false } }),
            case .failure(let error) = failure {
             throw error
         }
-        let validator = validator
         return try await write { writer in
             try BundleProcessor(writer: writer, validator: validator, isTransaction: isTransaction, preference: preference)
                 .run(parsed)

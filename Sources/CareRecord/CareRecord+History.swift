@@ -11,7 +11,7 @@ extension CareRecord {
             if !exists { throw RecordError(.notFound, .notFound, "no \(key.type) with this id") }
         }
         return try await database.pool.read { db in
-            var sql = "SELECT seq, version, last_updated, method, body, type, id FROM resource_version WHERE 1 = 1"
+            var sql = "SELECT seq, version, last_updated, method, body, created, type, id FROM resource_version WHERE 1 = 1"
             var arguments = StatementArguments()
             switch query.scope {
             case .system: break
@@ -33,7 +33,7 @@ extension CareRecord {
             sql += " ORDER BY seq DESC LIMIT ?"
             arguments += [query.count + 1]
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            var versions = rows.map { SQLiteReads.storedVersion(key: ResourceKey($0[5], $0[6]), row: $0, offset: 0) }
+            var versions = rows.map { SQLiteReads.storedVersion(key: ResourceKey($0[6], $0[7]), row: $0, offset: 0) }
             var next: Int64?
             if versions.count > query.count {
                 versions.removeLast()

@@ -23,10 +23,10 @@ extension CareRecord {
     public func changes(after sequence: Int64, limit: Int = 1000) async throws -> [StoredVersion] {
         try await database.pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT seq, version, last_updated, method, body, type, id FROM resource_version
+                SELECT seq, version, last_updated, method, body, created, type, id FROM resource_version
                 WHERE seq > ? ORDER BY seq LIMIT ?
                 """, arguments: [sequence, limit])
-            return rows.map { SQLiteReads.storedVersion(key: ResourceKey($0[5], $0[6]), row: $0, offset: 0) }
+            return rows.map { SQLiteReads.storedVersion(key: ResourceKey($0[6], $0[7]), row: $0, offset: 0) }
         }
     }
 

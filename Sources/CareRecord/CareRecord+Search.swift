@@ -11,4 +11,9 @@ extension CareRecord {
             }
         }
     }
+
+    /// How many live resources match `query`.
+    public func count(matching query: ConditionalQuery) async throws -> Int {
+        try await database.pool.read { db in try SQLiteReads.count(db, query) }
+    }
 }

@@ -20,7 +20,7 @@ enum BundleBytes {
             var entry: JSONObject = ["fullUrl": .string("\(base)/\(stored.key)")]
             let url = stored.method == .create ? stored.key.type : stored.key.description
             entry["request"] = ["method": .string(stored.method.httpVerb), "url": .string(url)]
-            let status = stored.method == .create ? "201 Created" : stored.isDeletion ? "204 No Content" : "200 OK"
+            let status = stored.created ? "201 Created" : stored.isDeletion ? "204 No Content" : "200 OK"
             entry["response"] = ["status": .string(status), "etag": .string(stored.etag),
                                  "lastModified": .string(stored.lastUpdated.description)]
             return splice(entry, resource: stored.body)

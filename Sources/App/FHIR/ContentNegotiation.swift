@@ -16,7 +16,8 @@ enum ContentNegotiation {
             return
         }
         guard let accept = request.headers[.accept], !accept.isEmpty else { return }
-        let ranges = accept.split(separator: ",").map { mediaType(of: $0) }
+        // A range with q=0 means "not this" (RFC 9110 12.4.2), so it does not count.
+        let ranges = accept.split(separator: ",").filter { !refused($0) }.map { mediaType(of: $0) }
         let acceptable = ranges.contains { range in
             jsonTypes.contains(range) || range == "*/*" || range == "application/*"
         }
@@ -42,6 +43,13 @@ enum ContentNegotiation {
             guard charset == "utf-8" || charset == "\"utf-8\"" else {
                 throw FHIRError(.unsupportedMediaType, .notSupported, "bodies must be UTF-8")
             }
+        }
+    }
+
+    private static func refused(_ range: Substring) -> Bool {
+        range.split(separator: ";").dropFirst().contains { parameter in
+            let parts = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return parts.count == 2 && parts[0].lowercased() == "q" && (Double(parts[1]) ?? 1) == 0
         }
     }
 

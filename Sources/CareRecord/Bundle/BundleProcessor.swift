@@ -3,10 +3,12 @@ import FHIR
 /// Runs a transaction or batch inside one engine transaction. A transaction is all or
 /// nothing; a batch runs each entry in its own savepoint so one failure leaves the rest.
 ///
-/// Both follow FHIR's order (DELETE, POST, PUT and PATCH, GET and HEAD) and resolve references
-/// between entries: deletes run first; then every other entry's identity is fixed (new ids,
-/// conditional matches that see the deletes), `urn:uuid` and conditional references are
-/// rewritten, the final resources are validated, and the writes and reads run. Batches get the same resolution because real exporters
+/// Entries arrive parsed and validated (before the write lock; an invalid entry of a batch
+/// never gets an identity, so nothing can refer to it). Both kinds follow FHIR's order
+/// (DELETE, POST, PUT and PATCH, GET and HEAD) and resolve references between entries:
+/// deletes run first; then every other entry's identity is fixed (new ids, conditional
+/// matches that see the deletes), `urn:uuid` and conditional references are rewritten, and
+/// the writes and reads run. Batches get the same resolution because real exporters
 /// (Synthea among them) send batches whose entries refer to each other; each entry whose
 /// references were resolved says so in its `response.outcome`.
 struct BundleProcessor<Transaction: StoreTransaction> {
@@ -75,17 +77,13 @@ struct BundleProcessor<Transaction: StoreTransaction> {
             guard var plan = plans[index], var resource = plan.request.resource, plan.request.patch == nil else { continue }
             do {
                 plan.referencesResolved = try rewriter.rewrite(&resource, location: "\(plan.request.location).resource")
-                let issues = validator.validate(.object(resource))
-                if issues.contains(where: { $0.severity == .error || $0.severity == .fatal }) {
-                    throw RecordError(.invalid, issues).located(under: "\(plan.request.location).resource")
-                }
                 plan.request.resource = resource
                 plans[index] = plan
             } catch let error as RecordError {
                 try fail(index, error, &plans, &failures)
             }
         }
-        // 3. References, 4. validation, then 5. the rest in FHIR's order.
+        // 3. References, then 4. the rest in FHIR's order.
         var reads: [Int: JSON] = [:]
         for phase in [[BundleEntryRequest.Method.post], [.put, .patch], [.get, .head]] {
             for index in plans.keys.sorted() {
@@ -111,8 +109,7 @@ struct BundleProcessor<Transaction: StoreTransaction> {
         do {
             if isTransaction { try body() } else { try transaction.isolated(body) }
         } catch let error as RecordError {
-            throw error.issues.allSatisfy({ $0.expression.first?.hasPrefix("Bundle.entry") ?? false })
-                ? error : error.located(under: request.location)
+            throw error.located(inEntry: request.location)
         }
     }
 

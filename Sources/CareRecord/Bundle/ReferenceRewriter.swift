@@ -59,7 +59,15 @@ struct ReferenceRewriter {
         }
         if let question = reference.firstIndex(of: "?"), !reference.hasPrefix("#"),
            !reference[..<question].contains("://") {
-            return try resolveConditional(reference)
+            do {
+                return try resolveConditional(reference)
+            } catch let error as RecordError {
+                throw RecordError(error.kind, error.issues.map { issue in
+                    var issue = issue
+                    if issue.expression.isEmpty { issue.expression = [location] }
+                    return issue
+                })
+            }
         }
         return nil
     }

@@ -39,11 +39,20 @@ public struct RecordError: Error, Sendable, CustomStringConvertible {
         "record error \(kind): " + issues.map(\.description).joined(separator: "; ")
     }
 
-    /// The same error with every issue's location put under `prefix` (for bundle entries).
-    func located(under prefix: String) -> RecordError {
+    /// The same error located inside bundle entry `entry` (`Bundle.entry[n]`): paths rooted
+    /// at a resource type (`Patient.birthDate`) become `Bundle.entry[n].resource.birthDate`;
+    /// paths already in the bundle stay; an issue with no path gets the entry's.
+    func located(inEntry entry: String) -> RecordError {
         RecordError(kind, issues.map { issue in
             var issue = issue
-            issue.expression = issue.expression.isEmpty ? [prefix] : issue.expression.map { "\(prefix).\($0)" }
+            issue.expression = issue.expression.isEmpty ? [entry] : issue.expression.map { path in
+                if path.hasPrefix("Bundle.entry[") { return path }
+                let root = path.prefix { $0 != "." && $0 != "[" }
+                if FHIRDefinitions.r4.isResourceType(String(root)) {
+                    return "\(entry).resource" + path.dropFirst(root.count)
+                }
+                return "\(entry).\(path)"
+            }
             return issue
         })
     }

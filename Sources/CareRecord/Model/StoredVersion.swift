@@ -9,15 +9,20 @@ public struct StoredVersion: Sendable, Hashable {
     public let method: WriteMethod
     /// The change-log position of this version.
     public let sequence: Int64
+    /// Whether this version brought the resource into being: its first version, or the first
+    /// after a deletion. History answers 201 for these.
+    public let created: Bool
     /// The resource JSON; nil for a deletion.
     public let body: [UInt8]?
 
-    public init(key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, sequence: Int64, body: [UInt8]?) {
+    public init(key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, sequence: Int64,
+                created: Bool, body: [UInt8]?) {
         self.key = key
         self.version = version
         self.lastUpdated = lastUpdated
         self.method = method
         self.sequence = sequence
+        self.created = created
         self.body = body
     }
 
@@ -30,7 +35,8 @@ public struct StoredVersion: Sendable, Hashable {
     public var location: String { "\(key.type)/\(key.id)/_history/\(version)" }
 }
 
-/// How a version came to be; the change log records it for downstream readers.
+/// The interaction that wrote a version (a PUT that creates is `update`); the change log
+/// records it for downstream readers.
 public enum WriteMethod: String, Sendable, Hashable {
     case create, update, patch, delete
 

@@ -6,6 +6,8 @@ import Storage
 /// log: SQLite assigns it in commit order (one writer, AUTOINCREMENT never reuses a value), so
 /// a projection that remembers the last `seq` it read can resume exactly there. Keeping the
 /// log in the version table, not beside it, saves a write per resource and cannot disagree.
+/// `method` is the interaction that wrote the version (a PUT that creates is an update) and
+/// `created` whether it brought the resource into being (first version, or after a deletion).
 /// `resource` points at the current version of each resource; `resource_identifier` indexes
 /// identifiers for conditional interactions (the search index of part 2 generalises it).
 public enum CareRecordSchema {
@@ -18,6 +20,7 @@ public enum CareRecordSchema {
                 version INTEGER NOT NULL,
                 last_updated INTEGER NOT NULL,
                 method TEXT NOT NULL CHECK (method IN ('create', 'update', 'patch', 'delete')),
+                created INTEGER NOT NULL DEFAULT 0,
                 body BLOB
             );
             CREATE UNIQUE INDEX resource_version_key ON resource_version (type, id, version);

@@ -19,13 +19,13 @@ struct SQLiteTransaction: StoreTransaction {
         try SQLiteReads.version(db, key, version)
     }
 
-    func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod,
+    func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, created: Bool,
                 body: [UInt8]?, identifiers: [IdentifierValue]) throws -> Int64 {
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO resource_version (type, id, version, last_updated, method, body) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO resource_version (type, id, version, last_updated, method, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         try insert.execute(arguments: [key.type, key.id, version, lastUpdated.millisecondsSince1970,
-                                       method.rawValue, body.map { Data($0) }])
+                                       method.rawValue, created, body.map { Data($0) }])
         let sequence = db.lastInsertedRowID
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO resource (type, id, version, seq, deleted) VALUES (?, ?, ?, ?, ?)

@@ -9,7 +9,7 @@ protocol StoreTransaction {
     /// One stored version, or the current one when `version` is nil.
     func version(_ key: ResourceKey, _ version: Int?) throws -> StoredVersion?
     /// Appends a version, makes it current, and replaces the identifier index entries.
-    func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod,
+    func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, created: Bool,
                 body: [UInt8]?, identifiers: [IdentifierValue]) throws -> Int64
     /// Ids of live resources matching every clause of `query`, at most `limit` of them
     /// (two are enough to tell "one" from "several").

@@ -13,7 +13,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
         if let id, try transaction.current(key) != nil {
             throw RecordError(.conflict, .duplicate, "a resource with this id already exists", at: ["\(type).id"])
         }
-        let stored = try append(resource, key: key, version: 1, after: nil, method: .create)
+        let stored = try append(resource, key: key, version: 1, after: nil, method: .create, created: true)
         return WriteResult(.created, stored)
     }
 
@@ -40,14 +40,15 @@ struct RecordWriter<Transaction: StoreTransaction> {
             }
         }
         guard let current else {
-            return WriteResult(.created, try append(resource, key: key, version: 1, after: nil, method: .create))
+            return WriteResult(.created, try append(resource, key: key, version: 1, after: nil, method: method, created: true))
         }
         if !current.deleted, let existing = try transaction.version(key, nil),
            existing.body == JSONSerializer.bytes(.object(ResourceBody.stamped(
                resource, id: key.id, version: existing.version, lastUpdated: existing.lastUpdated))) {
             return WriteResult(.unchanged, existing)
         }
-        let stored = try append(resource, key: key, version: current.version + 1, after: current, method: method)
+        let stored = try append(resource, key: key, version: current.version + 1, after: current, method: method,
+                                created: current.deleted)
         return WriteResult(current.deleted ? .created : .updated, stored)
     }
 
@@ -81,7 +82,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
             throw RecordError(.versionConflict, .conflict, "If-Match does not name the current version")
         }
         if current.deleted { return WriteResult(.nothingToDelete, try transaction.version(key, nil)) }
-        let stored = try append(nil, key: key, version: current.version + 1, after: current, method: .delete)
+        let stored = try append(nil, key: key, version: current.version + 1, after: current, method: .delete, created: false)
         return WriteResult(.deleted, stored)
     }
 
@@ -123,7 +124,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
     }
 
     private func append(_ resource: JSONObject?, key: ResourceKey, version: Int, after current: CurrentVersion?,
-                        method: WriteMethod) throws -> StoredVersion {
+                        method: WriteMethod, created: Bool) throws -> StoredVersion {
         // lastUpdated never goes backwards for one resource, whatever the wall clock does.
         var now = environment.now()
         if let current, current.lastUpdated > now { now = current.lastUpdated }
@@ -134,9 +135,10 @@ struct RecordWriter<Transaction: StoreTransaction> {
             body = JSONSerializer.bytes(.object(stamped))
             identifiers = ResourceBody.identifiers(stamped)
         }
-        let sequence = try transaction.append(key, version: version, lastUpdated: now, method: method,
+        let sequence = try transaction.append(key, version: version, lastUpdated: now, method: method, created: created,
                                               body: body, identifiers: identifiers)
-        return StoredVersion(key: key, version: version, lastUpdated: now, method: method, sequence: sequence, body: body)
+        return StoredVersion(key: key, version: version, lastUpdated: now, method: method, sequence: sequence,
+                             created: created, body: body)
     }
 
     private func multipleMatches(_ query: ConditionalQuery) -> RecordError {

@@ -1,0 +1,82 @@
+import CareRecord
+import FHIR
+import Foundation
+import Testing
+
+@Suite("joinedup serve: start, stop and crash")
+struct ServeLifecycleTests {
+    func patients(_ count: Int, bundle: Int) -> Data {
+        let entries: [JSON] = (0..<count).map { _ in
+            ["resource": ["resourceType": "Patient", "identifier": [["system": "urn:test:bundle", "value": .string("b\(bundle)")]]],
+             "request": ["method": "POST", "url": "Patient"]]
+        }
+        return Data(JSONSerializer.bytes(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)]))
+    }
+
+    @Test func answersThenStopsCleanlyOnSIGTERMFinishingTheRequestInFlight() async throws {
+        let folder = try TemporaryFolder()
+        let server = try JoinedUpProcess(["serve", "--port", "0", "--database", folder.path("record.sqlite")], in: folder.url)
+        let base = "http://127.0.0.1:\(try await server.waitForPort())/fhir"
+        let metadata = try await HTTP.send("GET", "\(base)/metadata")
+        #expect(metadata.status == 200)
+
+        let inFlight = Task { try await HTTP.send("POST", base, body: patients(3000, bundle: 1)) }
+        try await Task.sleep(for: .milliseconds(300))
+        server.signal(SIGTERM)
+        let answer = try await inFlight.value
+        #expect(answer.status == 200, "the request in flight when SIGTERM came was finished")
+        #expect(try await server.waitForExit(timeout: .seconds(30)) == 0)
+        let record = try CareRecord(path: folder.path("record.sqlite"))
+        #expect(try await record.counts()["Patient"] == 3000)
+    }
+
+    @Test func everyAcknowledgedTransactionSurvivesSIGKILLWholeAndNoneHalfWritten() async throws {
+        let folder = try TemporaryFolder()
+        let database = folder.path("record.sqlite")
+        let server = try JoinedUpProcess(["serve", "--port", "0", "--database", database], in: folder.url)
+        let base = "http://127.0.0.1:\(try await server.waitForPort())/fhir"
+        let size = 200
+        // Two writers post bundles back to back; the server is killed while they are busy.
+        let writers = (0..<2).map { writer in
+            Task { () -> [Int] in
+                var acknowledged: [Int] = []
+                for round in 0..<10_000 {
+                    let bundle = writer * 100_000 + round
+                    guard let answer = try? await HTTP.send("POST", base, body: patients(size, bundle: bundle), timeout: 10) else { break }
+                    if answer.status == 200 { acknowledged.append(bundle) }
+                }
+                return acknowledged
+            }
+        }
+        try await Task.sleep(for: .seconds(3))
+        server.signal(SIGKILL)
+        _ = try await server.waitForExit(timeout: .seconds(10))
+        var acknowledged: [Int] = []
+        for writer in writers { acknowledged += await writer.value }
+        #expect(acknowledged.count >= 2, "the load ran before the kill")
+
+        // Restart on the same file, as an operator would, and check over HTTP and in the store.
+        let restarted = try JoinedUpProcess(["serve", "--port", "0", "--database", database], in: folder.url)
+        let again = "http://127.0.0.1:\(try await restarted.waitForPort())/fhir"
+        #expect(try await HTTP.send("GET", "\(again)/metadata").status == 200)
+        restarted.signal(SIGTERM)
+        _ = try await restarted.waitForExit(timeout: .seconds(30))
+
+        let record = try CareRecord(path: database)
+        for bundle in acknowledged {
+            let found = try await record.count(matching: ConditionalQuery(type: "Patient", query: "identifier=urn:test:bundle|b\(bundle)"))
+            #expect(found == size, "acknowledged bundle \(bundle) is whole")
+        }
+        let total = try await record.counts()["Patient"] ?? 0
+        #expect(total % size == 0, "no transaction is half there")
+        #expect(total >= acknowledged.count * size)
+        #expect(total <= (acknowledged.count + 2) * size, "at most the two in flight committed without an answer")
+    }
+
+    @Test func badOptionsAreRefusedAtStart() async throws {
+        let folder = try TemporaryFolder()
+        let run = try await JoinedUpProcess.run(["serve", "--log-level", "loud"], in: folder.url)
+        #expect(run.status != 0)
+        #expect(run.errors.contains("--log-level"))
+    }
+}

@@ -26,8 +26,12 @@ extension CareRecord {
 
     /// Conditional update by `query`, e.g. `identifier=https://fhir.nhs.uk/Id/nhs-number|9000000009`.
     public func update(_ json: JSON, type: String, matching query: String, ifMatch: Int? = nil) async throws -> WriteResult {
-        let resource = try validated(json, type: type)
-        let condition = try ConditionalQuery(type: type, query: query)
+        try await update(json, matching: try ConditionalQuery(type: type, query: query), ifMatch: ifMatch)
+    }
+
+    /// Conditional update by a parsed condition.
+    public func update(_ json: JSON, matching condition: ConditionalQuery, ifMatch: Int? = nil) async throws -> WriteResult {
+        let resource = try validated(json, type: condition.type)
         return try await write { writer in try writer.conditionalUpdate(resource, query: condition, ifMatch: ifMatch) }
     }
 
@@ -44,7 +48,11 @@ extension CareRecord {
 
     /// Conditional delete of the one resource of `type` matching `query`.
     public func delete(type: String, matching query: String) async throws -> WriteResult {
-        let condition = try ConditionalQuery(type: type, query: query)
+        try await delete(matching: try ConditionalQuery(type: type, query: query))
+    }
+
+    /// Conditional delete by a parsed condition.
+    public func delete(matching condition: ConditionalQuery) async throws -> WriteResult {
         return try await write { writer in try writer.conditionalDelete(condition) }
     }
 }

@@ -123,6 +123,18 @@ extension FHIRServerTests {
             }
         }
 
+        @Test func formatParameterIsNotPartOfTheCondition() async throws {
+            try await TestServer.run { fhir, record in
+                let url = "/fhir/Patient?\(Mock.identifierQuery("f-1"))&_format=json"
+                let first = try Mock.patient(family: "One", mrn: "f-1")
+                let second = try Mock.patient(family: "Two", mrn: "f-1")
+                #expect(try await fhir.put(url, first).status == .created)
+                #expect(try await fhir.put(url, second).status == .ok)
+                #expect(try await fhir.delete(url).status == .noContent)
+                #expect(try await record.counts().isEmpty)
+            }
+        }
+
         @Test func conditionalUpdateWithABodyIdOtherThanTheMatchIs400() async throws {
             try await TestServer.run { fhir, record in
                 let id = try await fhir.create(Mock.patient(mrn: "m-1"))

@@ -81,3 +81,35 @@ struct RecordConditionalTests {
         #expect(tokens.first?.value == "a,b|c")
     }
 }
+
+@Suite("Record: conditional references outside bundles")
+struct RecordConditionalReferenceTests {
+    func observation(subject: String) throws -> JSON {
+        try json(#"{"resourceType": "Observation", "status": "final", "code": {"text": "Pulse"}, "subject": {"reference": "\#(subject)"}}"#)
+    }
+
+    @Test func aSingleCreateResolvesItsConditionalReference() async throws {
+        let test = try TestRecord()
+        let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
+        let result = try await test.record.create(
+            try observation(subject: "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919"), type: "Observation")
+        #expect(try json(result.stored?.body)["subject"]?["reference"] == .string(key.description))
+    }
+
+    @Test func anUnresolvableConditionalReferenceStoresNothing() async throws {
+        let test = try TestRecord()
+        let error = await #expect(throws: RecordError.self) {
+            try await test.record.create(try observation(subject: "Patient?identifier=nobody"), type: "Observation")
+        }
+        #expect(error?.kind == .notFound)
+        #expect(error?.issues.first?.expression == ["Observation.subject.reference"])
+        #expect(try await test.record.changes(after: 0).isEmpty)
+    }
+
+    @Test func aURNInASingleResourceIsKeptAsSent() async throws {
+        let test = try TestRecord()
+        let urn = "urn:uuid:0b6f3c1e-2f6a-4d8e-9c7b-1a2b3c4d5e6f"
+        let result = try await test.record.create(try observation(subject: urn), type: "Observation")
+        #expect(try json(result.stored?.body)["subject"]?["reference"] == .string(urn))
+    }
+}

@@ -16,14 +16,14 @@ extension FHIRController {
     @Sendable func conditionalUpdate(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         let type = try resourceType(context)
-        let query = try conditionalQuery(request)
-        let result = try await record.update(try await body(request), type: type, matching: query, ifMatch: try ifMatch(request))
+        let condition = try condition(request, type: type)
+        let result = try await record.update(try await body(request), matching: condition, ifMatch: try ifMatch(request))
         return FHIRResponse.write(result, preference: preference(request), base: base(request))
     }
 
     @Sendable func conditionalDelete(_ request: Request, context: Context) async throws -> Response {
         let type = try resourceType(context)
-        let result = try await record.delete(type: type, matching: try conditionalQuery(request))
+        let result = try await record.delete(matching: try condition(request, type: type))
         return FHIRResponse.write(result, preference: .minimal, base: base(request))
     }
 

@@ -93,13 +93,14 @@ extension FHIRController {
         return version
     }
 
-    /// The query string after `?`, for conditional interactions, without `_format`.
-    func conditionalQuery(_ request: Request) throws -> String {
+    /// The condition of a conditional update or delete: the URL's search parameters, less
+    /// `_format` (which is about the response, not the match).
+    func condition(_ request: Request, type: String) throws -> ConditionalQuery {
         let parameters = QueryString.parse(request.uri.query ?? "").filter { $0.name != "_format" }
         guard !parameters.isEmpty else {
             throw FHIRError(.badRequest, .invalid, "a conditional interaction needs search parameters in the URL")
         }
-        return request.uri.query ?? ""
+        return try ConditionalQuery(type: type, parameters: parameters)
     }
 }
 

@@ -63,13 +63,7 @@ struct BundleProcessor<Transaction: StoreTransaction> {
         var resolvedConditionals: [String: String] = [:]
         let rewriter = ReferenceRewriter(identities: identities) { reference in
             if let known = resolvedConditionals[reference] { return known }
-            let query = try ConditionalQuery(url: reference)
-            let ids = try transaction.matches(query)
-            guard ids.count == 1 else {
-                throw RecordError(ids.isEmpty ? .notFound : .multipleMatches, ids.isEmpty ? .notFound : .multipleMatches,
-                                  "a conditional reference must match exactly one resource; it matched \(ids.count)")
-            }
-            let resolved = "\(query.type)/\(ids[0])"
+            let resolved = try writer.resolveConditionalReference(reference)
             resolvedConditionals[reference] = resolved
             return resolved
         }

@@ -8,9 +8,34 @@ struct ReferenceRewriter {
     let identities: [String: String]
     /// Resolves a conditional reference to `Type/id`, throwing unless exactly one matches.
     let resolveConditional: (String) throws -> String
+    /// In a bundle an unknown `urn:uuid` is an error; in a single resource it is left as is.
+    var refusesUnknownURNs = true
+
+    /// Whether `object` holds any reference this rewriter would change: a read-only walk
+    /// that allocates nothing, so resources without such references cost almost nothing.
+    func needsRewrite(_ value: JSON) -> Bool {
+        switch value {
+        case .object(let object):
+            object.contains { member in
+                if member.key == "reference", case .string(let reference) = member.value {
+                    return identities[reference] != nil || Self.isConditional(reference)
+                        || (refusesUnknownURNs && reference.hasPrefix("urn:uuid:"))
+                }
+                return needsRewrite(member.value)
+            }
+        case .array(let elements): elements.contains(where: needsRewrite)
+        default: false
+        }
+    }
+
+    static func isConditional(_ reference: String) -> Bool {
+        guard let question = reference.firstIndex(of: "?"), !reference.hasPrefix("#") else { return false }
+        return !reference[..<question].contains("://")
+    }
 
     /// Rewrites in place; returns how many references changed.
     func rewrite(_ object: inout JSONObject, location: String) throws -> Int {
+        guard needsRewrite(.object(object)) else { return 0 }
         var json = JSON.object(object)
         let changed = try rewrite(&json, location: location)
         object = json.objectValue ?? object
@@ -53,12 +78,11 @@ struct ReferenceRewriter {
 
     private func replacement(for reference: String, location: String) throws -> String? {
         if let identity = identities[reference] { return identity }
-        if reference.hasPrefix("urn:uuid:") {
+        if refusesUnknownURNs, reference.hasPrefix("urn:uuid:") {
             throw RecordError(.invalid, .notFound, "the reference names a urn:uuid that no entry of the bundle has as fullUrl",
                               at: [location])
         }
-        if let question = reference.firstIndex(of: "?"), !reference.hasPrefix("#"),
-           !reference[..<question].contains("://") {
+        if Self.isConditional(reference) {
             do {
                 return try resolveConditional(reference)
             } catch let error as RecordError {

@@ -9,8 +9,9 @@ struct RecordWriter<Transaction: StoreTransaction> {
 
     /// Creates `resource` under `id` (or a new server id), as version 1.
     func create(_ resource: JSONObject, type: String, id: String? = nil) throws -> WriteResult {
+        let resource = try resolvingReferences(resource)
         let key = ResourceKey(type, id ?? environment.newID())
-        if let id, try transaction.current(key) != nil {
+        if id != nil, try transaction.current(key) != nil {
             throw RecordError(.conflict, .duplicate, "a resource with this id already exists", at: ["\(type).id"])
         }
         let stored = try append(resource, key: key, version: 1, after: nil, method: .create, created: true)
@@ -31,6 +32,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
     /// Updates `key` to `resource`, creating it when it does not exist (update as create).
     /// `ifMatch` must name the current version when given.
     func update(_ resource: JSONObject, key: ResourceKey, ifMatch: Int?, method: WriteMethod = .update) throws -> WriteResult {
+        let resource = try resolvingReferences(resource)
         let current = try transaction.current(key)
         if let ifMatch {
             guard let current, !current.deleted, current.version == ifMatch else {

@@ -22,13 +22,23 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Folder for the benchmark's database and NDJSON file (emptied first).")
     var workDirectory = "bench-output"
 
+    @Option(help: "Which paths to measure: bundles, ndjson, or both (comma-separated).")
+    var paths = "bundles,ndjson"
+
     func run() async throws {
         let fileManager = FileManager.default
         try? fileManager.removeItem(atPath: workDirectory)
         try fileManager.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         print("joinedup bench: \(resources) resources per path, \(perPatient) per patient, bundles of \(bundleSize)")
 
-        // Transaction bundles.
+        let selected = Set(paths.split(separator: ",").map(String.init))
+        if selected.contains("bundles") { try await benchBundles() }
+        if selected.contains("ndjson") { try await benchNDJSON() }
+        print("peak resident memory: \(peakResidentMegabytes()) MB")
+    }
+
+    /// Synthea-like patients in transaction bundles of `bundleSize`, linked by urn:uuid.
+    private func benchBundles() async throws {
         let bundleRecord = try CareRecord(path: "\(workDirectory)/bundles.sqlite")
         var generator = SampleResources(seed: 1)
         var loaded = 0
@@ -58,14 +68,17 @@ struct Bench: AsyncParsableCommand {
             loaded += entries.count
         }
         report("transaction bundles", count: loaded, elapsed: elapsed)
+    }
 
-        // NDJSON.
+    /// The same kind of data as an NDJSON file (ids kept, `Type/id` references), imported.
+    private func benchNDJSON() async throws {
+        let fileManager = FileManager.default
         let ndjsonPath = "\(workDirectory)/resources.ndjson"
         fileManager.createFile(atPath: ndjsonPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: ndjsonPath))
-        generator = SampleResources(seed: 2)
+        var generator = SampleResources(seed: 2)
         var written = 0
-        person = 0
+        var person = 0
         while written < resources {
             var lines: [UInt8] = []
             let group = generator.person(person, perPatient: min(perPatient, resources - written),
@@ -81,12 +94,13 @@ struct Bench: AsyncParsableCommand {
         try handle.close()
         let ndjsonRecord = try CareRecord(path: "\(workDirectory)/ndjson.sqlite")
         var summary = ImportSummary()
-        clock = .now
+        let size = (try? fileManager.attributesOfItem(atPath: ndjsonPath)[.size] as? Int) ?? 0
+        print("NDJSON file: \(size >> 20) MB; peak resident memory before import: \(peakResidentMegabytes()) MB")
+        let clock = ContinuousClock.now
         try await Importer(record: ndjsonRecord).importFile(ndjsonPath, into: &summary)
         let ndjsonElapsed = ContinuousClock.now - clock
         if summary.failureCount > 0 { throw ValidationError("\(summary.failureCount) NDJSON records failed") }
         report("NDJSON import", count: summary.stored, elapsed: ndjsonElapsed)
-        print("peak resident memory: \(peakResidentMegabytes()) MB")
     }
 
     private func report(_ label: String, count: Int, elapsed: Duration) {

@@ -67,3 +67,22 @@ struct ImporterTests {
         await #expect(throws: Importer.Failure.self) { try await Importer(record: test.record).importFile(path, into: &summary) }
     }
 }
+
+@Suite("Line reader")
+struct LineReaderTests {
+    @Test func overlongLinesAreSkippedNotHeld() throws {
+        let test = try TestRecord()
+        let path = test.folder.appendingPathComponent("long.ndjson").path
+        let long = String(repeating: "x", count: 5000)
+        try "first\n\(long)\nthird\r\nlast".write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try LineReader(path: path, chunkSize: 64, maxLineBytes: 1000)
+        var lines: [String] = []
+        while let line = try reader.next() {
+            switch line {
+            case .text(let bytes): lines.append(String(decoding: bytes, as: UTF8.self))
+            case .tooLong: lines.append("<too long at \(reader.lineNumber)>")
+            }
+        }
+        #expect(lines == ["first", "<too long at 2>", "third", "last"])
+    }
+}

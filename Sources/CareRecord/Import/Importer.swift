@@ -63,7 +63,12 @@ public struct Importer: Sendable {
             lines.removeAll(keepingCapacity: true)
             progress(reader.bytesRead, summary.stored)
         }
-        while let line = try reader.next() {
+        while let next = try reader.next() {
+            guard case .text(let line) = next else {
+                try report(ImportSummary.Failure(file: file, location: "line \(reader.lineNumber)", error: RecordError(
+                    .invalid, .tooLong, "the line is longer than an NDJSON record may be")), &summary)
+                continue
+            }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             do {
                 batch.append(try parser.parse(line))

@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         // Already in the graph through Hummingbird; named so the App can spell header names.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Already in the graph through Hummingbird; named so the command can run Swift
+        // concurrency on NIO's event loops (see JoinedUp.swift).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         // JSON value model, FHIR definitions (generated tables), validation, NHS number.
@@ -40,6 +43,8 @@ let package = Package(
             "App", "CareRecord", "FHIR", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
         .testTarget(name: "StorageTests", dependencies: [

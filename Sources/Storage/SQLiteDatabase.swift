@@ -23,7 +23,9 @@ public final class SQLiteDatabase: Sendable {
             // (SIGKILL); only a power cut can lose the last few, and never half of one.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Page cache per connection: 64 MB for the one writer (bulk loads), 16 MB for each
+            // reader, so a busy server's memory stays bounded (at most 8 readers).
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -16384" : "PRAGMA cache_size = -65536")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -37,12 +37,13 @@ struct BundleProcessor<Transaction: StoreTransaction> {
             case .failure(let error): failures[index] = error
             }
         }
+        let order = 0..<parsed.count
         var results: [Int: WriteResult] = [:]
         // 1. Deletes run first, so that the conditions of the other entries see their effect.
         // 2. Identities of every other entry (new ids, conditional matches).
         var identities: [String: String] = [:]
         for phase in [[BundleEntryRequest.Method.delete], [.post, .put, .patch, .get, .head]] {
-            for index in plans.keys.sorted() {
+            for index in order {
                 guard var plan = plans[index], phase.contains(plan.request.method) else { continue }
                 do {
                     try guarded(plan.request) {
@@ -59,7 +60,8 @@ struct BundleProcessor<Transaction: StoreTransaction> {
                 }
             }
         }
-        if isTransaction { try checkOverlap(plans) }
+        if isTransaction { try checkOverlap(plans, order: order) }
+        // 3. References between entries, and conditional references.
         var resolvedConditionals: [String: String] = [:]
         let rewriter = ReferenceRewriter(identities: identities) { reference in
             if let known = resolvedConditionals[reference] { return known }
@@ -67,7 +69,7 @@ struct BundleProcessor<Transaction: StoreTransaction> {
             resolvedConditionals[reference] = resolved
             return resolved
         }
-        for index in plans.keys.sorted() {
+        for index in order {
             guard var plan = plans[index], var resource = plan.request.resource, plan.request.patch == nil else { continue }
             do {
                 plan.referencesResolved = try rewriter.rewrite(&resource, location: "\(plan.request.location).resource")
@@ -77,10 +79,10 @@ struct BundleProcessor<Transaction: StoreTransaction> {
                 try fail(index, error, &plans, &failures)
             }
         }
-        // 3. References, then 4. the rest in FHIR's order.
+        // 4. The writes and reads, in FHIR's order.
         var reads: [Int: JSON] = [:]
         for phase in [[BundleEntryRequest.Method.post], [.put, .patch], [.get, .head]] {
-            for index in plans.keys.sorted() {
+            for index in order {
                 guard let plan = plans[index], phase.contains(plan.request.method) else { continue }
                 do {
                     try guarded(plan.request) {
@@ -154,9 +156,9 @@ struct BundleProcessor<Transaction: StoreTransaction> {
         }
     }
 
-    private func checkOverlap(_ plans: [Int: Plan]) throws {
+    private func checkOverlap(_ plans: [Int: Plan], order: Range<Int>) throws {
         var seen: [ResourceKey: Int] = [:]
-        for index in plans.keys.sorted() {
+        for index in order {
             guard let plan = plans[index], let key = plan.key, plan.request.method != .get, plan.request.method != .head else { continue }
             if let first = seen[key] {
                 throw RecordError(.invalid, .invalid,

@@ -26,24 +26,18 @@ extension CareRecord {
         let validator = validator
         // Parsed and validated before the write lock is taken.
         let parsed = entries.enumerated().map { index, entry in
-            Result { () throws(RecordError) -> BundleEntryRequest in
-                let request = try BundleEntryRequest(entry: entry, index: index)
-                if let resource = request.resource, request.patch == nil {
-                    let issues = validator.validate(.object(resource))
-                    if issues.contains(where: { $0.severity == .error || $0.severity == .fatal }) {
-                        throw RecordError(.invalid, issues).located(inEntry: request.location)
-                    }
-                }
-                return request
-            }
+            BundleEntryRequest.parse(entry, index: index, validator: validator)
         }
         if isTransaction, let failure = parsed.first(where: { if case .failure = $0 { true } else { false } }),
            case .failure(let error) = failure {
             throw error
         }
+        let count = entries.count
         return try await write { writer in
-            try BundleProcessor(writer: writer, validator: validator, isTransaction: isTransaction, preference: preference)
-                .run(parsed)
+            var builder = BundleResponseBuilder(count: count, isTransaction: isTransaction, preference: preference)
+            try BundleProcessor(writer: writer, validator: validator, isTransaction: isTransaction)
+                .run(ParsedEntries(entries: parsed)) { builder.add($0) }
+            return builder.build(id: writer.environment.newID())
         }
     }
 }

@@ -20,14 +20,16 @@ struct ServeLifecycleTests {
         let metadata = try await HTTP.send("GET", "\(base)/metadata")
         #expect(metadata.status == 200)
 
-        let inFlight = Task { try await HTTP.send("POST", base, body: patients(3000, bundle: 1)) }
-        try await Task.sleep(for: .milliseconds(300))
+        // Large enough to take seconds to store, so SIGTERM arrives while it is in flight.
+        let body = patients(10_000, bundle: 1)
+        let inFlight = Task { try await HTTP.send("POST", base, body: body) }
+        try await Task.sleep(for: .seconds(1))
         server.signal(SIGTERM)
         let answer = try await inFlight.value
         #expect(answer.status == 200, "the request in flight when SIGTERM came was finished")
-        #expect(try await server.waitForExit(timeout: .seconds(30)) == 0)
+        #expect(try await server.waitForExit(timeout: .seconds(60)) == 0)
         let record = try CareRecord(path: folder.path("record.sqlite"))
-        #expect(try await record.counts()["Patient"] == 3000)
+        #expect(try await record.counts()["Patient"] == 10_000)
     }
 
     @Test func everyAcknowledgedTransactionSurvivesSIGKILLWholeAndNoneHalfWritten() async throws {

@@ -25,9 +25,20 @@ struct BundleEntryRequest {
     let url: String
     let target: Target
     var resource: JSONObject?
-    let patch: JSONPatch?
+    var patch: JSONPatch?
     let ifMatch: Int?
     let ifNoneExist: ConditionalQuery?
+    /// The resource's own id, kept when the resource itself is dropped between passes.
+    let ownID: String?
+
+    /// The request without its resource or patch: what a processor keeps between passes over
+    /// a large bundle, so memory holds a few hundred bytes an entry, not the resources.
+    var withoutContent: BundleEntryRequest {
+        var copy = self
+        copy.resource = nil
+        copy.patch = nil
+        return copy
+    }
 
     /// `Bundle.entry[n]`, the FHIRPath prefix of this entry's faults.
     var location: String { "Bundle.entry[\(index)]" }
@@ -64,6 +75,7 @@ struct BundleEntryRequest {
             ifNoneExist = nil
         }
         resource = object["resource"]?.objectValue
+        ownID = resource?["id"]?.stringValue
         if object["resource"] != nil, resource == nil {
             throw RecordError(.invalid, .structure, "entry.resource must be an object", at: ["\(location).resource"])
         }

@@ -3,65 +3,72 @@ import FHIR
 /// Runs a transaction or batch inside one engine transaction. A transaction is all or
 /// nothing; a batch runs each entry in its own savepoint so one failure leaves the rest.
 ///
-/// Entries arrive parsed and validated (before the write lock; an invalid entry of a batch
-/// never gets an identity, so nothing can refer to it). Both kinds follow FHIR's order
-/// (DELETE, POST, PUT and PATCH, GET and HEAD) and resolve references between entries:
-/// deletes run first; then every other entry's identity is fixed (new ids, conditional
-/// matches that see the deletes), `urn:uuid` and conditional references are rewritten, and
-/// the writes and reads run. Batches get the same resolution because real exporters
-/// (Synthea among them) send batches whose entries refer to each other; each entry whose
-/// references were resolved says so in its `response.outcome`.
+/// It reads its entries in passes (`BundleEntrySource`), so a bundle file of any size is
+/// processed holding a small plan per entry rather than the resources:
+/// 1. parse and validate every entry, keeping its request without the resource (an invalid
+///    batch entry never gets an identity, so nothing can refer to it);
+/// 2. run the DELETEs, then fix every other entry's identity (new ids, conditional matches
+///    that see the deletes);
+/// 3. read the entries again for POST, then PUT and PATCH, then GET and HEAD (FHIR's order),
+///    rewriting `urn:uuid` and conditional references just before each write.
+/// Batches get the same reference resolution because real exporters (Synthea among them)
+/// send batches whose entries refer to each other; each entry whose references were resolved
+/// says so. Every entry's outcome is reported once, as soon as it is known.
 struct BundleProcessor<Transaction: StoreTransaction> {
     let writer: RecordWriter<Transaction>
     let validator: ResourceValidator
     let isTransaction: Bool
-    let preference: ReturnPreference
 
     private var transaction: Transaction { writer.transaction }
 
-    /// Per entry: the parsed request (or why it could not be parsed), the identity it writes
+    /// Per entry, between passes: the request without its content, the identity it writes
     /// to, and whether a conditional create found its resource already there.
     struct Plan {
         var request: BundleEntryRequest
         var key: ResourceKey?
         var existing = false
-        var referencesResolved = 0
     }
 
-    func run(_ parsed: [Result<BundleEntryRequest, RecordError>]) throws -> BundleResult {
-        var plans: [Int: Plan] = [:]
-        var failures: [Int: RecordError] = [:]
-        for (index, entry) in parsed.enumerated() {
-            switch entry {
-            case .success(let request): plans[index] = Plan(request: request)
-            case .failure(let error): failures[index] = error
+    func run(_ source: some BundleEntrySource, report: (BundleEntryReport) -> Void) throws {
+        // 1. Parse and validate; keep the plans.
+        var plans: [Plan?] = []
+        try source.forEachEntry(validate: true) { index, parsed in
+            switch parsed {
+            case .success(let request):
+                plans.append(Plan(request: request.withoutContent))
+            case .failure(let error):
+                if isTransaction { throw error }
+                plans.append(nil)
+                report(BundleEntryReport(index: index, method: nil, resourceType: nil, outcome: .failed(error), referencesResolved: 0))
             }
         }
-        let order = 0..<parsed.count
-        var results: [Int: WriteResult] = [:]
-        // 1. Deletes run first, so that the conditions of the other entries see their effect.
-        // 2. Identities of every other entry (new ids, conditional matches).
+        // 2. Deletes first, so that the conditions of the other entries see their effect;
+        //    then the identities of every other entry.
         var identities: [String: String] = [:]
         for phase in [[BundleEntryRequest.Method.delete], [.post, .put, .patch, .get, .head]] {
-            for index in order {
+            for index in plans.indices {
                 guard var plan = plans[index], phase.contains(plan.request.method) else { continue }
                 do {
+                    var outcome: WriteResult?
                     try guarded(plan.request) {
                         try identify(&plan)
-                        if plan.request.method == .delete { results[index] = try execute(plan) }
+                        if plan.request.method == .delete { outcome = try execute(plan, plan.request) }
                     }
                     plans[index] = plan
+                    if let outcome { report(entryReport(plan, .written(outcome), resolved: 0)) }
                     if let fullUrl = plan.request.fullUrl, let key = plan.key,
                        plan.request.method == .post || plan.request.method == .put {
                         identities[fullUrl] = key.description
                     }
                 } catch let error as RecordError {
-                    try fail(index, error, &plans, &failures)
+                    if isTransaction { throw error }
+                    plans[index] = nil
+                    report(entryReport(plan, .failed(error), resolved: 0))
                 }
             }
         }
-        if isTransaction { try checkOverlap(plans, order: order) }
-        // 3. References between entries, and conditional references.
+        if isTransaction { try checkOverlap(plans) }
+        // 3. The writes and reads, in FHIR's order, each entry read again for its content.
         var resolvedConditionals: [String: String] = [:]
         let rewriter = ReferenceRewriter(identities: identities) { reference in
             if let known = resolvedConditionals[reference] { return known }
@@ -69,35 +76,34 @@ struct BundleProcessor<Transaction: StoreTransaction> {
             resolvedConditionals[reference] = resolved
             return resolved
         }
-        for index in order {
-            guard var plan = plans[index], var resource = plan.request.resource, plan.request.patch == nil else { continue }
-            do {
-                plan.referencesResolved = try rewriter.rewrite(&resource, location: "\(plan.request.location).resource")
-                plan.request.resource = resource
-                plans[index] = plan
-            } catch let error as RecordError {
-                try fail(index, error, &plans, &failures)
-            }
-        }
-        // 4. The writes and reads, in FHIR's order.
-        var reads: [Int: JSON] = [:]
         for phase in [[BundleEntryRequest.Method.post], [.put, .patch], [.get, .head]] {
-            for index in order {
-                guard let plan = plans[index], phase.contains(plan.request.method) else { continue }
+            guard plans.contains(where: { $0.map { phase.contains($0.request.method) } ?? false }) else { continue }
+            try source.forEachEntry(validate: false) { index, parsed in
+                guard index < plans.count, let plan = plans[index], phase.contains(plan.request.method),
+                      case .success(var request) = parsed else { return }
+                var resolved = 0
                 do {
-                    try guarded(plan.request) {
-                        if plan.request.method == .get || plan.request.method == .head {
-                            reads[index] = try read(plan.request)
-                        } else {
-                            results[index] = try execute(plan)
+                    var outcome: BundleEntryReport.Outcome?
+                    try guarded(request) {
+                        if var resource = request.resource, request.patch == nil {
+                            resolved = try rewriter.rewrite(&resource, location: "\(request.location).resource")
+                            request.resource = resource
                         }
+                        outcome = request.method == .get || request.method == .head
+                            ? .read(try read(request)) : .written(try execute(plan, request))
                     }
+                    if let outcome { report(entryReport(plan, outcome, resolved: resolved)) }
                 } catch let error as RecordError {
-                    try fail(index, error, &plans, &failures)
+                    if isTransaction { throw error }
+                    report(entryReport(plan, .failed(error), resolved: 0))
                 }
             }
         }
-        return response(count: parsed.count, plans: plans, results: results, reads: reads, failures: failures)
+    }
+
+    private func entryReport(_ plan: Plan, _ outcome: BundleEntryReport.Outcome, resolved: Int) -> BundleEntryReport {
+        BundleEntryReport(index: plan.request.index, method: plan.request.method, resourceType: plan.request.target.type,
+                          outcome: outcome, referencesResolved: resolved)
     }
 
     /// A batch runs each step in a savepoint; a transaction lets the error end everything.
@@ -107,12 +113,6 @@ struct BundleProcessor<Transaction: StoreTransaction> {
         } catch let error as RecordError {
             throw error.located(inEntry: request.location)
         }
-    }
-
-    private func fail(_ index: Int, _ error: RecordError, _ plans: inout [Int: Plan], _ failures: inout [Int: RecordError]) throws {
-        if isTransaction { throw error }
-        plans[index] = nil
-        failures[index] = error
     }
 
     private func identify(_ plan: inout Plan) throws {
@@ -135,7 +135,7 @@ struct BundleProcessor<Transaction: StoreTransaction> {
             plan.key = key
         case (.put, .conditional(let query)):
             let ids = try transaction.matches(query)
-            let ownID = request.resource?["id"]?.stringValue
+            let ownID = request.ownID
             switch ids.count {
             case 0: plan.key = ResourceKey(query.type, ownID ?? writer.environment.newID())
             case 1:
@@ -156,9 +156,9 @@ struct BundleProcessor<Transaction: StoreTransaction> {
         }
     }
 
-    private func checkOverlap(_ plans: [Int: Plan], order: Range<Int>) throws {
+    private func checkOverlap(_ plans: [Plan?]) throws {
         var seen: [ResourceKey: Int] = [:]
-        for index in order {
+        for index in plans.indices {
             guard let plan = plans[index], let key = plan.key, plan.request.method != .get, plan.request.method != .head else { continue }
             if let first = seen[key] {
                 throw RecordError(.invalid, .invalid,
@@ -169,8 +169,8 @@ struct BundleProcessor<Transaction: StoreTransaction> {
         }
     }
 
-    private func execute(_ plan: Plan) throws -> WriteResult {
-        let request = plan.request
+    /// Runs one write; `request` carries the content (the plan's copy does not).
+    private func execute(_ plan: Plan, _ request: BundleEntryRequest) throws -> WriteResult {
         switch request.method {
         case .post:
             guard let key = plan.key, let resource = request.resource else { break }

@@ -95,14 +95,14 @@ struct BundleEntryStreamTests {
     static func failure(
         _ text: String, maxEntryBytes: Int = 64 << 20, maxMemberBytes: Int = 1 << 20,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> BundleEntryStreamError? {
+    ) throws -> BundleEntryStream.StreamError? {
         try withFile(text) { path in
-            var errors: [BundleEntryStreamError] = []
+            var errors: [BundleEntryStream.StreamError] = []
             for size in chunkSizes {
                 do {
                     let seen = try events(path, chunkSize: size, maxEntryBytes: maxEntryBytes, maxMemberBytes: maxMemberBytes)
                     Issue.record("no error at chunk size \(size): \(seen)", sourceLocation: sourceLocation)
-                } catch let error as BundleEntryStreamError {
+                } catch let error as BundleEntryStream.StreamError {
                     errors.append(error)
                 }
             }
@@ -225,6 +225,41 @@ struct BundleEntryStreamTests {
         }
     }
 
+    /// Random bundles whose strings are dense with quotes, backslashes and brackets, so the
+    /// word-at-a-time string scan meets them at every alignment and chunk split.
+    @Test func randomBundlesWithAwkwardStrings() throws {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let pieces = [#"\""#, #"\\"#, "{", "}", "[", "]", ",", ":", "a", "bcdefgh", " ", #"\u00e9"#, "ü", #"\/"#, #"\n"#, "😀"]
+        func string() -> String {
+            "\"" + (0..<random(12)).map { _ in pieces[random(pieces.count)] }.joined() + "\""
+        }
+        func space() -> String { ["", " ", "\n  ", "\t"][random(4)] }
+        func value(_ depth: Int) -> String {
+            switch depth > 3 ? random(3) : random(6) {
+            case 0: return string()
+            case 1: return ["1", "-2.50", "true", "null", "0e5"][random(5)]
+            case 2: return "[]"
+            case 3: return "[" + (0..<random(4) + 1).map { _ in space() + value(depth + 1) }.joined(separator: ",") + space() + "]"
+            default: return object(depth + 1)
+            }
+        }
+        func object(_ depth: Int) -> String {
+            let keys = Set((0..<random(5)).map { _ in string() })
+            return "{" + keys.map { space() + $0 + space() + ":" + space() + value(depth) }.joined(separator: ",") + space() + "}"
+        }
+        for _ in 0..<40 {
+            let entries = (0..<random(5)).map { _ in space() + object(0) + space() }
+            var members = [#""resourceType": "Bundle""#, #""type":"# + string(), #""meta":"# + object(1)]
+            members.insert(#""entry":["# + entries.joined(separator: ",") + "]", at: random(4))
+            let text = space() + "{" + members.map { space() + $0 + space() }.joined(separator: ",") + "}" + space()
+            try Self.checkAgainstWholeParse(text, chunkSizes: [1, 3, 7, 1 << 20])
+        }
+    }
+
     @Test func theRealSyntheaBundles() throws {
         let root = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -256,7 +291,7 @@ struct BundleEntryStreamTests {
         for cut in 0..<bytes.count {
             try Self.withFile(Array(bytes[..<cut])) { path in
                 for size in [1, 7, 1 << 20] {
-                    #expect(throws: BundleEntryStreamError.self, "cut at \(cut), chunk size \(size)") {
+                    #expect(throws: BundleEntryStream.StreamError.self, "cut at \(cut), chunk size \(size)") {
                         _ = try Self.events(path, chunkSize: size)
                     }
                 }
@@ -268,32 +303,32 @@ struct BundleEntryStreamTests {
         #expect(try Self.failure("")?.kind == .empty)
         #expect(try Self.failure("  \n")?.kind == .empty)
         #expect(try Self.failure(#"{"type": "batch""#)?.kind == .truncated)
-        #expect(try Self.failure(#"{"type": "batch", "entry": [{"a": 1}, "#) == BundleEntryStreamError(kind: .truncated, offset: 38))
-        #expect(try Self.failure(#"{"entry": [{"a": "bc"#) == BundleEntryStreamError(kind: .unterminatedString, offset: 17))
-        #expect(try Self.failure(#"{"entry": [{"a": {"b": [1, 2"#) == BundleEntryStreamError(kind: .unterminatedValue, offset: 11))
-        #expect(try Self.failure(#"{"meta": {"a": 1"#) == BundleEntryStreamError(kind: .unterminatedValue, offset: 9))
-        #expect(try Self.failure(#"{"ty"#) == BundleEntryStreamError(kind: .unterminatedString, offset: 1))
+        #expect(try Self.failure(#"{"type": "batch", "entry": [{"a": 1}, "#) == BundleEntryStream.StreamError(kind: .truncated, offset: 38))
+        #expect(try Self.failure(#"{"entry": [{"a": "bc"#) == BundleEntryStream.StreamError(kind: .unterminatedString, offset: 17))
+        #expect(try Self.failure(#"{"entry": [{"a": {"b": [1, 2"#) == BundleEntryStream.StreamError(kind: .unterminatedValue, offset: 11))
+        #expect(try Self.failure(#"{"meta": {"a": 1"#) == BundleEntryStream.StreamError(kind: .unterminatedValue, offset: 9))
+        #expect(try Self.failure(#"{"ty"#) == BundleEntryStream.StreamError(kind: .unterminatedString, offset: 1))
         #expect(try Self.failure(#"{"total": 12"#)?.kind == .truncated)
     }
 
     @Test func dataAfterTheClosingBrace() throws {
-        #expect(try Self.failure(#"{"type": "batch"} x"#) == BundleEntryStreamError(kind: .trailingData, offset: 18))
-        #expect(try Self.failure(#"{"entry": []}{}"#) == BundleEntryStreamError(kind: .trailingData, offset: 13))
+        #expect(try Self.failure(#"{"type": "batch"} x"#) == BundleEntryStream.StreamError(kind: .trailingData, offset: 18))
+        #expect(try Self.failure(#"{"entry": []}{}"#) == BundleEntryStream.StreamError(kind: .trailingData, offset: 13))
         #expect(try Self.failure(#"{"entry": [{}]}]"#)?.kind == .trailingData)
         try Self.checkAgainstWholeParse("{\"type\": \"batch\"} \n\t\r\n")
     }
 
     @Test func theTopLevelMustBeAnObject() throws {
-        #expect(try Self.failure(#"[{"resourceType": "Bundle"}]"#) == BundleEntryStreamError(kind: .notAnObject, offset: 0))
-        #expect(try Self.failure(#"  "Bundle""#) == BundleEntryStreamError(kind: .notAnObject, offset: 2))
+        #expect(try Self.failure(#"[{"resourceType": "Bundle"}]"#) == BundleEntryStream.StreamError(kind: .notAnObject, offset: 0))
+        #expect(try Self.failure(#"  "Bundle""#) == BundleEntryStream.StreamError(kind: .notAnObject, offset: 2))
         #expect(try Self.failure("\u{FEFF}{}")?.kind == .notAnObject)
     }
 
     @Test func entryMustBeAnArrayOfObjects() throws {
-        #expect(try Self.failure(#"{"entry": {"a": 1}}"#) == BundleEntryStreamError(kind: .entryNotArray, offset: 10))
+        #expect(try Self.failure(#"{"entry": {"a": 1}}"#) == BundleEntryStream.StreamError(kind: .entryNotArray, offset: 10))
         #expect(try Self.failure(#"{"entry": null}"#)?.kind == .entryNotArray)
         #expect(try Self.failure(#"{"entry": "[{}]"}"#)?.kind == .entryNotArray)
-        #expect(try Self.failure(#"{"entry": [{}, 1]}"#) == BundleEntryStreamError(kind: .entryNotObject, offset: 15))
+        #expect(try Self.failure(#"{"entry": [{}, 1]}"#) == BundleEntryStream.StreamError(kind: .entryNotObject, offset: 15))
         #expect(try Self.failure(#"{"entry": [[]]}"#)?.kind == .entryNotObject)
         #expect(try Self.failure(#"{"entry": ["{}"]}"#)?.kind == .entryNotObject)
         #expect(try Self.failure(#"{"entry": [{},]}"#)?.kind == .unexpectedCharacter)
@@ -302,7 +337,7 @@ struct BundleEntryStreamTests {
     }
 
     @Test func bracketsMustBalanceAndMatch() throws {
-        #expect(try Self.failure(#"{"entry": [{"a": [}]}]}"#) == BundleEntryStreamError(kind: .mismatchedBracket, offset: 18))
+        #expect(try Self.failure(#"{"entry": [{"a": [}]}]}"#) == BundleEntryStream.StreamError(kind: .mismatchedBracket, offset: 18))
         #expect(try Self.failure(#"{"entry": [{"a": {]}]}"#)?.kind == .mismatchedBracket)
         #expect(try Self.failure(#"{"meta": [1}]}"#)?.kind == .mismatchedBracket)
         #expect(try Self.failure(#"{"entry": [{"a": {}}}]}"#)?.kind == .unexpectedCharacter)
@@ -311,7 +346,7 @@ struct BundleEntryStreamTests {
 
     @Test func topLevelStructureAndMemberValues() throws {
         #expect(try Self.failure(#"{"type": "a", "id": "b", "type": "c"}"#)
-            == BundleEntryStreamError(kind: .duplicateKey, offset: 25, key: "type"))
+            == BundleEntryStream.StreamError(kind: .duplicateKey, offset: 25, key: "type"))
         #expect(try Self.failure(#"{"entry": [], "entry": []}"#)?.key == "entry")
         #expect(try Self.failure(#"{"type" "batch"}"#)?.kind == .unexpectedCharacter)
         #expect(try Self.failure(#"{"type": "batch",}"#)?.kind == .unexpectedCharacter)
@@ -319,13 +354,13 @@ struct BundleEntryStreamTests {
         #expect(try Self.failure(#"{"type": }"#)?.kind == .unexpectedCharacter)
         #expect(try Self.failure(#"{"type": "a" "id": "b"}"#)?.kind == .unexpectedCharacter)
         #expect(try Self.failure(#"{"total": 012}"#)
-            == BundleEntryStreamError(kind: .invalidMember, offset: 10, parseError: .invalidNumber))
+            == BundleEntryStream.StreamError(kind: .invalidMember, offset: 10, parseError: .invalidNumber))
         #expect(try Self.failure(#"{"flag": tru}"#)?.kind == .invalidMember)
         #expect(try Self.failure(#"{"meta": {"a": 1, "a": 2}}"#)?.parseError == .duplicateKey)
         #expect(try Self.failure(#"{"bad\q": 1}"#)?.kind == .invalidKey)
         #expect(try Self.failure(#"{"meta": {"a": "0123456789"}}"#, maxMemberBytes: 18)
-            == BundleEntryStreamError(kind: .memberTooLarge, offset: 9))
-        try Self.withFile(#"{"meta": {"a": "0123456789"}}"#) { path in
+            == BundleEntryStream.StreamError(kind: .memberTooLarge, offset: 9))
+        try Self.withFile(#"{"meta": {"a": "0123456789"}}"#) { (path: String) throws in
             #expect(try Self.events(path, maxMemberBytes: 19) == [.member("meta", ["a": "0123456789"])])
         }
     }

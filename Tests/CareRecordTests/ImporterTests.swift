@@ -86,3 +86,56 @@ struct LineReaderTests {
         #expect(lines == ["first", "<too long at 2>", "third", "last"])
     }
 }
+
+@Suite("Importer: Bundle files, streamed")
+struct BundleFileImportTests {
+    func write(_ text: String, in test: TestRecord, name: String = "bundle.json") throws -> String {
+        let path = test.folder.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aTransactionFileWithABadEntryStoresNothing() async throws {
+        let test = try TestRecord()
+        let path = try write(#"""
+            {"resourceType": "Bundle", "type": "transaction", "entry": [
+              {"fullUrl": "urn:uuid:11111111-1111-4111-8111-111111111111", "resource": {"resourceType": "Patient"}, "request": {"method": "POST", "url": "Patient"}},
+              {"resource": {"resourceType": "Observation", "status": "sometimes", "code": {"text": "x"}}, "request": {"method": "POST", "url": "Observation"}}
+            ]}
+            """#, in: test)
+        var summary = ImportSummary()
+        try await Importer(record: test.record).importFile(path, into: &summary)
+        #expect(summary.stored == 0)
+        #expect(summary.failures.map(\.location) == ["bundle"])
+        #expect(summary.failures.first?.error.issues.first?.expression.first?.hasPrefix("Bundle.entry[1].resource.status") == true)
+        #expect(try await test.record.changes(after: 0).isEmpty)
+    }
+
+    @Test func aBatchThatNamesItsTypeAfterItsEntriesIsImportedWithReferencesResolved() async throws {
+        let test = try TestRecord()
+        let path = try write(#"""
+            {"entry": [
+              {"resource": {"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "subject": {"reference": "urn:uuid:11111111-1111-4111-8111-111111111111"}}, "request": {"method": "POST", "url": "Observation"}},
+              {"resource": {"resourceType": "Observation", "status": "never"}, "request": {"method": "POST", "url": "Observation"}},
+              {"fullUrl": "urn:uuid:11111111-1111-4111-8111-111111111111", "resource": {"resourceType": "Patient"}, "request": {"method": "POST", "url": "Patient"}}
+            ], "type": "batch", "resourceType": "Bundle"}
+            """#, in: test)
+        var summary = ImportSummary()
+        try await Importer(record: test.record).importFile(path, into: &summary)
+        #expect(summary.storedByType == ["Observation": 1, "Patient": 1])
+        #expect(summary.failures.map(\.location) == ["entry 1"])
+        #expect(summary.referencesResolved == 1)
+        let observation = try #require(try await test.record.changes(after: 0).first { $0.key.type == "Observation" })
+        let subject = try json(observation.body)["subject"]?["reference"]?.stringValue
+        let patient = try #require(subject.flatMap(ResourceKey.init(reference:)))
+        #expect(try await test.record.read(patient).key.type == "Patient")
+    }
+
+    @Test func aMalformedBundleFileIsReportedNotFatal() async throws {
+        let test = try TestRecord()
+        let path = try write(#"{"resourceType": "Bundle", "type": "batch", "entry": [{"resource": "#, in: test)
+        var summary = ImportSummary()
+        try await Importer(record: test.record).importFile(path, into: &summary)
+        #expect(summary.failures.map(\.location) == ["file"])
+    }
+}

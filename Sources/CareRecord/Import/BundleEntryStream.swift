@@ -1,52 +1,6 @@
 import FHIR
 import Foundation
 
-/// Why a bundle file cannot be streamed, and where: the byte offset in the file and what was
-/// wrong. It never quotes the file, which holds health data; only a duplicate top-level key
-/// (a Bundle element name, never a value) is named.
-public struct BundleEntryStreamError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Hashable {
-        case empty = "the file is empty"
-        case notAnObject = "the file is not a JSON object at top level"
-        case unexpectedCharacter = "unexpected character in the bundle's top-level structure"
-        case entryNotArray = "'entry' is not an array"
-        case entryNotObject = "an element of 'entry' is not an object"
-        case unterminatedString = "a string is never terminated"
-        case unterminatedValue = "an object or array is never closed"
-        case mismatchedBracket = "a closing bracket does not match the opening one"
-        case tooDeep = "nesting too deep"
-        case truncated = "the file ends before the bundle's closing brace"
-        case trailingData = "data after the bundle's closing brace"
-        case duplicateKey = "duplicate top-level key"
-        case invalidKey = "a top-level member name is not a valid JSON string"
-        case invalidMember = "a top-level member's value is not valid JSON"
-        case memberTooLarge = "a top-level member's value is larger than the limit"
-    }
-
-    public var kind: Kind
-    /// The 0-based byte offset in the file: where the fault is, or where the unterminated
-    /// string, value or over-large member begins.
-    public var offset: Int
-    /// For duplicate keys: the key (a Bundle element name, never a value).
-    public var key: String?
-    /// For invalid names and values: what the strict parser found wrong.
-    public var parseError: JSONParseError.Kind?
-
-    public init(kind: Kind, offset: Int, key: String? = nil, parseError: JSONParseError.Kind? = nil) {
-        self.kind = kind
-        self.offset = offset
-        self.key = key
-        self.parseError = parseError
-    }
-
-    public var description: String {
-        var text = "\(kind.rawValue) at byte offset \(offset)"
-        if let key { text += " (key '\(key)')" }
-        if let parseError { text += ": \(parseError.rawValue)" }
-        return text
-    }
-}
-
 /// Streams a FHIR Bundle file: its top-level members one by one, and the elements of its
 /// `entry` array as raw bytes, one at a time, in memory bounded by one chunk plus one entry.
 ///
@@ -189,12 +143,12 @@ public final class BundleEntryStream {
         case .end:
             return
         case .start:
-            throw BundleEntryStreamError(kind: .empty, offset: bytesRead)
+            throw StreamError(kind: .empty, offset: bytesRead)
         case .key, .memberValue, .entry:
-            if inString { throw BundleEntryStreamError(kind: .unterminatedString, offset: stringOffset) }
-            throw BundleEntryStreamError(kind: .unterminatedValue, offset: valueOffset)
+            if inString { throw StreamError(kind: .unterminatedString, offset: stringOffset) }
+            throw StreamError(kind: .unterminatedValue, offset: valueOffset)
         default:
-            throw BundleEntryStreamError(kind: .truncated, offset: bytesRead)
+            throw StreamError(kind: .truncated, offset: bytesRead)
         }
     }
 
@@ -240,7 +194,7 @@ public final class BundleEntryStream {
         let offset = chunkOffset + position
         switch state {
         case .start:
-            guard byte == UInt8(ascii: "{") else { throw BundleEntryStreamError(kind: .notAnObject, offset: offset) }
+            guard byte == UInt8(ascii: "{") else { throw StreamError(kind: .notAnObject, offset: offset) }
             state = .beforeKey(first: true)
             position += 1
         case .beforeKey(let first):
@@ -250,15 +204,15 @@ public final class BundleEntryStream {
                 state = .end
                 position += 1
             } else {
-                throw BundleEntryStreamError(kind: .unexpectedCharacter, offset: offset)
+                throw StreamError(kind: .unexpectedCharacter, offset: offset)
             }
         case .afterKey:
-            guard byte == UInt8(ascii: ":") else { throw BundleEntryStreamError(kind: .unexpectedCharacter, offset: offset) }
+            guard byte == UInt8(ascii: ":") else { throw StreamError(kind: .unexpectedCharacter, offset: offset) }
             state = .beforeValue
             position += 1
         case .beforeValue:
             if currentKey == "entry" {
-                guard byte == UInt8(ascii: "[") else { throw BundleEntryStreamError(kind: .entryNotArray, offset: offset) }
+                guard byte == UInt8(ascii: "[") else { throw StreamError(kind: .entryNotArray, offset: offset) }
                 state = .beforeEntry(first: true)
                 position += 1
                 return
@@ -267,7 +221,7 @@ public final class BundleEntryStream {
             case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""):
                 beginValue(.memberValue)
             case _ where Self.endsScalar(byte):
-                throw BundleEntryStreamError(kind: .unexpectedCharacter, offset: offset)
+                throw StreamError(kind: .unexpectedCharacter, offset: offset)
             default:
                 // A number or literal; the parser checks it once it is complete.
                 beginValue(.memberScalar)
@@ -278,7 +232,7 @@ public final class BundleEntryStream {
             } else if byte == UInt8(ascii: "}") {
                 state = .end
             } else {
-                throw BundleEntryStreamError(kind: .unexpectedCharacter, offset: offset)
+                throw StreamError(kind: .unexpectedCharacter, offset: offset)
             }
             position += 1
         case .beforeEntry(let first):
@@ -288,9 +242,9 @@ public final class BundleEntryStream {
                 state = .afterMember
                 position += 1
             } else if byte == UInt8(ascii: "]") {
-                throw BundleEntryStreamError(kind: .unexpectedCharacter, offset: offset)
+                throw StreamError(kind: .unexpectedCharacter, offset: offset)
             } else {
-                throw BundleEntryStreamError(kind: .entryNotObject, offset: offset)
+                throw StreamError(kind: .entryNotObject, offset: offset)
             }
         case .afterEntry:
             if byte == UInt8(ascii: ",") {
@@ -298,11 +252,11 @@ public final class BundleEntryStream {
             } else if byte == UInt8(ascii: "]") {
                 state = .afterMember
             } else {
-                throw BundleEntryStreamError(kind: .unexpectedCharacter, offset: offset)
+                throw StreamError(kind: .unexpectedCharacter, offset: offset)
             }
             position += 1
         case .end:
-            throw BundleEntryStreamError(kind: .trailingData, offset: offset)
+            throw StreamError(kind: .trailingData, offset: offset)
         case .key, .memberValue, .memberScalar, .entry:
             preconditionFailure("values are scanned elsewhere")
         }
@@ -385,7 +339,7 @@ public final class BundleEntryStream {
                 inString = true
                 stringOffset = base + index
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                guard depth < limit else { throw BundleEntryStreamError(kind: .tooDeep, offset: base + index) }
+                guard depth < limit else { throw StreamError(kind: .tooDeep, offset: base + index) }
                 brackets[depth] = byte
                 depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
@@ -394,7 +348,7 @@ public final class BundleEntryStream {
                 depth -= 1
                 // `{`/`}` and `[`/`]` are both two code points apart.
                 guard brackets[depth] == byte &- 2 else {
-                    throw BundleEntryStreamError(kind: .mismatchedBracket, offset: base + index)
+                    throw StreamError(kind: .mismatchedBracket, offset: base + index)
                 }
                 if depth == 0 { return index }
             default:
@@ -411,7 +365,7 @@ public final class BundleEntryStream {
         let limit = state == .entry ? maxEntryBytes : maxMemberBytes
         if collected.count + (to - from) > limit {
             guard case .entry = state else {
-                throw BundleEntryStreamError(kind: .memberTooLarge, offset: valueOffset)
+                throw StreamError(kind: .memberTooLarge, offset: valueOffset)
             }
             discarding = true
             collected = []
@@ -427,14 +381,14 @@ public final class BundleEntryStream {
             let name: String
             do {
                 guard let text = try JSONParser().parse(collected).stringValue else {
-                    throw BundleEntryStreamError(kind: .invalidKey, offset: valueOffset)
+                    throw StreamError(kind: .invalidKey, offset: valueOffset)
                 }
                 name = text
             } catch let error as JSONParseError {
-                throw BundleEntryStreamError(kind: .invalidKey, offset: valueOffset + error.offset, parseError: error.kind)
+                throw StreamError(kind: .invalidKey, offset: valueOffset + error.offset, parseError: error.kind)
             }
             guard seenKeys.insert(Array(name.utf8)).inserted else {
-                throw BundleEntryStreamError(kind: .duplicateKey, offset: valueOffset, key: String(name.prefix(64)))
+                throw StreamError(kind: .duplicateKey, offset: valueOffset, key: String(name.prefix(64)))
             }
             currentKey = name
             collected = []
@@ -463,7 +417,7 @@ public final class BundleEntryStream {
         do throws(JSONParseError) {
             value = try JSONParser().parse(collected)
         } catch {
-            throw BundleEntryStreamError(kind: .invalidMember, offset: valueOffset + error.offset, parseError: error.kind)
+            throw StreamError(kind: .invalidMember, offset: valueOffset + error.offset, parseError: error.kind)
         }
         collected = []
         state = .afterMember
@@ -477,5 +431,53 @@ public final class BundleEntryStream {
     /// Whether `byte` ends a number or literal at the top level.
     private static func endsScalar(_ byte: UInt8) -> Bool {
         isWhitespace(byte) || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]")
+    }
+}
+
+extension BundleEntryStream {
+    /// Why a bundle file cannot be streamed, and where: the byte offset in the file and what was
+    /// wrong. It never quotes the file, which holds health data; only a duplicate top-level key
+    /// (a Bundle element name, never a value) is named.
+    public struct StreamError: Error, Sendable, Hashable, CustomStringConvertible {
+        public enum Kind: String, Sendable, Hashable {
+            case empty = "the file is empty"
+            case notAnObject = "the file is not a JSON object at top level"
+            case unexpectedCharacter = "unexpected character in the bundle's top-level structure"
+            case entryNotArray = "'entry' is not an array"
+            case entryNotObject = "an element of 'entry' is not an object"
+            case unterminatedString = "a string is never terminated"
+            case unterminatedValue = "an object or array is never closed"
+            case mismatchedBracket = "a closing bracket does not match the opening one"
+            case tooDeep = "nesting too deep"
+            case truncated = "the file ends before the bundle's closing brace"
+            case trailingData = "data after the bundle's closing brace"
+            case duplicateKey = "duplicate top-level key"
+            case invalidKey = "a top-level member name is not a valid JSON string"
+            case invalidMember = "a top-level member's value is not valid JSON"
+            case memberTooLarge = "a top-level member's value is larger than the limit"
+        }
+
+        public var kind: Kind
+        /// The 0-based byte offset in the file: where the fault is, or where the unterminated
+        /// string, value or over-large member begins.
+        public var offset: Int
+        /// For duplicate keys: the key (a Bundle element name, never a value).
+        public var key: String?
+        /// For invalid names and values: what the strict parser found wrong.
+        public var parseError: JSONParseError.Kind?
+
+        public init(kind: Kind, offset: Int, key: String? = nil, parseError: JSONParseError.Kind? = nil) {
+            self.kind = kind
+            self.offset = offset
+            self.key = key
+            self.parseError = parseError
+        }
+
+        public var description: String {
+            var text = "\(kind.rawValue) at byte offset \(offset)"
+            if let key { text += " (key '\(key)')" }
+            if let parseError { text += ": \(parseError.rawValue)" }
+            return text
+        }
     }
 }

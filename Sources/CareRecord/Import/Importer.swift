@@ -3,7 +3,8 @@ import Foundation
 
 /// Loads files into the record through the same write path as the API: NDJSON (one
 /// resource a line, streamed in batches, memory bounded whatever the size) and Bundles
-/// (transaction or batch, one unit). Bad records are reported and skipped unless `strict`.
+/// (transaction or batch, streamed in passes, one write transaction). Bad records are
+/// reported and skipped unless `strict`.
 public struct Importer: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case unreadable(String)
@@ -23,14 +24,11 @@ public struct Importer: Sendable {
     public var strict: Bool
     /// Resources per write transaction for NDJSON.
     public var batchSize: Int
-    /// Largest Bundle file read whole; NDJSON has no limit.
-    public var maxBundleBytes: Int
 
-    public init(record: CareRecord, strict: Bool = false, batchSize: Int = 500, maxBundleBytes: Int = 512 << 20) {
+    public init(record: CareRecord, strict: Bool = false, batchSize: Int = 500) {
         self.record = record
         self.strict = strict
         self.batchSize = batchSize
-        self.maxBundleBytes = maxBundleBytes
     }
 
     /// Imports `file`, adding to `summary`; `progress` gets the bytes read and resources
@@ -84,37 +82,27 @@ public struct Importer: Sendable {
     }
 
     private func importBundle(_ file: String, into summary: inout ImportSummary) async throws {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-              let size = attributes[.size] as? Int, let data = FileManager.default.contents(atPath: file) else {
-            throw Failure.unreadable(file)
-        }
-        guard size <= maxBundleBytes else {
-            try report(ImportSummary.Failure(file: file, location: "file", error: RecordError(
-                .invalid, .tooCostly, "a Bundle file over \(maxBundleBytes >> 20) MB; split it or use NDJSON")), &summary)
-            return
-        }
-        summary.bytesRead += size
-        let json: JSON
-        do { json = try JSONParser().parse(data) } catch {
-            try report(ImportSummary.Failure(file: file, location: "file",
-                                             error: RecordError(.invalid, .structure, "not valid JSON: \(error)")), &summary)
-            return
-        }
-        guard json["resourceType"]?.stringValue == "Bundle",
-              ["transaction", "batch"].contains(json["type"]?.stringValue ?? "") else { throw Failure.notABundle(file) }
-        let result: BundleResult
+        let outcome: BundleFileOutcome
         do {
-            result = try await record.process(bundle: json)
+            outcome = try await record.importBundle(at: file)
+        } catch let error as BundleEntryStream.StreamError {
+            try report(ImportSummary.Failure(file: file, location: "file",
+                                             error: RecordError(.invalid, .structure, "not a readable Bundle: \(error)")), &summary)
+            return
+        } catch is NotABundleFile {
+            throw Failure.notABundle(file)
         } catch let error as RecordError {
             try report(ImportSummary.Failure(file: file, location: "bundle", error: error), &summary)
             return
         }
-        summary.referencesResolved += result.referencesResolved
-        for entry in result.entries {
-            if let write = entry.result { summary.count(write) }
-            if let error = entry.error {
-                try report(ImportSummary.Failure(file: file, location: "entry \(entry.index)", error: error), &summary)
-            }
+        summary.bytesRead += (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        summary.referencesResolved += outcome.referencesResolved
+        for (type, count) in outcome.storedByType { summary.storedByType[type, default: 0] += count }
+        for failure in outcome.failures {
+            try report(ImportSummary.Failure(file: file, location: "entry \(failure.index)", error: failure.error), &summary)
+        }
+        if outcome.failureCount > outcome.failures.count {
+            summary.failureCount += outcome.failureCount - outcome.failures.count
         }
     }
 

@@ -22,7 +22,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Folder for the benchmark's database and NDJSON file (emptied first).")
     var workDirectory = "bench-output"
 
-    @Option(help: "Which paths to measure: bundles, ndjson, or both (comma-separated).")
+    @Option(help: "Which paths to measure, comma-separated: bundles (POST /fhir work), ndjson, bundle-file (one batch Bundle file imported).")
     var paths = "bundles,ndjson"
 
     func run() async throws {
@@ -34,6 +34,7 @@ struct Bench: AsyncParsableCommand {
         let selected = Set(paths.split(separator: ",").map(String.init))
         if selected.contains("bundles") { try await benchBundles() }
         if selected.contains("ndjson") { try await benchNDJSON() }
+        if selected.contains("bundle-file") { try await benchBundleFile() }
         print("peak resident memory: \(peakResidentMegabytes()) MB")
     }
 
@@ -101,6 +102,45 @@ struct Bench: AsyncParsableCommand {
         let ndjsonElapsed = ContinuousClock.now - clock
         if summary.failureCount > 0 { throw ValidationError("\(summary.failureCount) NDJSON records failed") }
         report("NDJSON import", count: summary.stored, elapsed: ndjsonElapsed)
+    }
+
+    /// One batch Bundle file holding every resource, entries linked by urn:uuid as Synthea
+    /// writes them, imported by the streaming importer.
+    private func benchBundleFile() async throws {
+        let path = "\(workDirectory)/bundle.json"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.write(Data(#"{"resourceType":"Bundle","type":"batch","entry":["#.utf8))
+        var generator = SampleResources(seed: 3)
+        var written = 0
+        var person = 0
+        while written < resources {
+            let patientURL = "urn:uuid:00000000-0000-4000-8000-\(String(format: "%012d", person))"
+            let group = generator.person(person, perPatient: min(perPatient, resources - written), patientID: nil,
+                                         patientReference: patientURL) { _ in nil }
+            var bytes: [UInt8] = []
+            for (index, resource) in group.enumerated() {
+                let type = resource["resourceType"]?.stringValue ?? ""
+                let fullUrl = index == 0 ? patientURL : "urn:uuid:00000000-0000-4000-9000-\(String(format: "%012d", written + index))"
+                if written + index > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes += JSONSerializer.bytes(["fullUrl": .string(fullUrl), "resource": resource,
+                                               "request": ["method": "POST", "url": .string(type)]])
+            }
+            handle.write(Data(bytes))
+            written += group.count
+            person += 1
+        }
+        handle.write(Data("]}".utf8))
+        try handle.close()
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        print("Bundle file: \(size >> 20) MB; peak resident memory before import: \(peakResidentMegabytes()) MB")
+        let record = try CareRecord(path: "\(workDirectory)/bundle-file.sqlite")
+        var summary = ImportSummary()
+        let clock = ContinuousClock.now
+        try await Importer(record: record).importFile(path, into: &summary)
+        let elapsed = ContinuousClock.now - clock
+        if summary.failureCount > 0 { throw ValidationError("\(summary.failureCount) bundle entries failed") }
+        report("Bundle file import", count: summary.stored, elapsed: elapsed)
     }
 
     private func report(_ label: String, count: Int, elapsed: Duration) {

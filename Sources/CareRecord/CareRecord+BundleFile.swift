@@ -1,0 +1,50 @@
+import FHIR
+
+/// What a streamed Bundle file import did.
+public struct BundleFileOutcome: Sendable {
+    public internal(set) var storedByType: [String: Int] = [:]
+    /// The first failures, by entry index; `failureCount` counts them all.
+    public internal(set) var failures: [(index: Int, error: RecordError)] = []
+    public internal(set) var failureCount = 0
+    public internal(set) var referencesResolved = 0
+    public static let keptFailures = 1000
+}
+
+/// The file is not a transaction or batch Bundle, so there is nothing to import from it.
+public struct NotABundleFile: Error, Sendable {}
+
+extension CareRecord {
+    /// Imports a transaction or batch Bundle file of any size: the file is read in passes
+    /// (`BundleProcessor`), holding one entry at a time plus a small plan per entry, all in
+    /// one write transaction (a transaction bundle is all or nothing; a batch keeps what
+    /// succeeds).
+    /// - Throws: `NotABundleFile`; `BundleEntryStream.StreamError` for a malformed file;
+    ///   `RecordError` when a transaction fails.
+    public func importBundle(at path: String) async throws -> BundleFileOutcome {
+        let members = try FileBundleEntries.members(of: path)
+        let type = members["type"]?.stringValue
+        guard members["resourceType"]?.stringValue == "Bundle", type == "transaction" || type == "batch" else {
+            throw NotABundleFile()
+        }
+        let source = FileBundleEntries(path: path, validator: validator)
+        let validator = validator
+        return try await write { writer in
+            var outcome = BundleFileOutcome()
+            try BundleProcessor(writer: writer, validator: validator, isTransaction: type == "transaction").run(source) { report in
+                outcome.referencesResolved += report.referencesResolved
+                switch report.outcome {
+                case .written(let result):
+                    if let stored = result.stored, result.outcome != .deleted, result.outcome != .nothingToDelete {
+                        outcome.storedByType[stored.key.type, default: 0] += 1
+                    }
+                case .read:
+                    break
+                case .failed(let error):
+                    outcome.failureCount += 1
+                    if outcome.failures.count < BundleFileOutcome.keptFailures { outcome.failures.append((report.index, error)) }
+                }
+            }
+            return outcome
+        }
+    }
+}

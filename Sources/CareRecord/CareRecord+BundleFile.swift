@@ -15,8 +15,8 @@ public struct NotABundleFile: Error, Sendable {}
 
 extension CareRecord {
     /// Imports a transaction or batch Bundle file of any size: the file is read in passes
-    /// (`BundleProcessor`), holding one entry at a time plus a small plan per entry, all in
-    /// one write transaction (a transaction bundle is all or nothing; a batch keeps what
+    /// (`BundleProcessor`), holding one entry at a time, with what the passes share kept in
+    /// temporary tables (`SQLiteBundlePlanStore`), all in one write transaction (a transaction bundle is all or nothing; a batch keeps what
     /// succeeds).
     /// - Throws: `NotABundleFile`; `BundleEntryStream.StreamError` for a malformed file;
     ///   `RecordError` when a transaction fails.
@@ -30,7 +30,9 @@ extension CareRecord {
         let validator = validator
         return try await write { writer in
             var outcome = BundleFileOutcome()
-            try BundleProcessor(writer: writer, validator: validator, isTransaction: type == "transaction").run(source) { report in
+            let plans = try SQLiteBundlePlanStore(writer.transaction.db)
+            try BundleProcessor(writer: writer, validator: validator, isTransaction: type == "transaction")
+                .run(source, plans: plans) { report in
                 outcome.referencesResolved += report.referencesResolved
                 switch report.outcome {
                 case .written(let result):

@@ -36,7 +36,7 @@ extension CareRecord {
         return try await write { writer in
             var builder = BundleResponseBuilder(count: count, isTransaction: isTransaction, preference: preference)
             try BundleProcessor(writer: writer, validator: validator, isTransaction: isTransaction)
-                .run(ParsedEntries(entries: parsed)) { builder.add($0) }
+                .run(ParsedEntries(entries: parsed), plans: MemoryBundlePlanStore()) { builder.add($0) }
             return builder.build(id: writer.environment.newID())
         }
     }

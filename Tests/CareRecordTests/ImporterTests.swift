@@ -131,6 +131,24 @@ struct BundleFileImportTests {
         #expect(try await test.record.read(patient).key.type == "Patient")
     }
 
+    @Test func aTransactionFileChangingOneResourceTwiceIsRefused() async throws {
+        let test = try TestRecord()
+        let path = try write(#"""
+            {"resourceType": "Bundle", "type": "transaction", "entry": [
+              {"resource": {"resourceType": "Patient", "id": "a"}, "request": {"method": "PUT", "url": "Patient/a"}},
+              {"resource": {"resourceType": "Patient", "id": "b"}, "request": {"method": "PUT", "url": "Patient/b"}},
+              {"request": {"method": "DELETE", "url": "Patient/a"}}
+            ]}
+            """#, in: test)
+        var summary = ImportSummary()
+        try await Importer(record: test.record).importFile(path, into: &summary)
+        #expect(summary.failures.map(\.location) == ["bundle"])
+        #expect(try await test.record.changes(after: 0).isEmpty)
+        // The same file twice in a row: the plan tables start empty each time.
+        try await Importer(record: test.record).importFile(path, into: &summary)
+        #expect(summary.failures.count == 2)
+    }
+
     @Test func aMalformedBundleFileIsReportedNotFatal() async throws {
         let test = try TestRecord()
         let path = try write(#"{"resourceType": "Bundle", "type": "batch", "entry": [{"resource": "#, in: test)

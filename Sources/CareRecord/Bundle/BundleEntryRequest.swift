@@ -22,23 +22,13 @@ struct BundleEntryRequest {
     let index: Int
     let fullUrl: String?
     let method: Method
-    let url: String
     let target: Target
     var resource: JSONObject?
-    var patch: JSONPatch?
+    let patch: JSONPatch?
     let ifMatch: Int?
     let ifNoneExist: ConditionalQuery?
-    /// The resource's own id, kept when the resource itself is dropped between passes.
+    /// The resource's own id (a conditional update with no match keeps it).
     let ownID: String?
-
-    /// The request without its resource or patch: what a processor keeps between passes over
-    /// a large bundle, so memory holds a few hundred bytes an entry, not the resources.
-    var withoutContent: BundleEntryRequest {
-        var copy = self
-        copy.resource = nil
-        copy.patch = nil
-        return copy
-    }
 
     /// `Bundle.entry[n]`, the FHIRPath prefix of this entry's faults.
     var location: String { "Bundle.entry[\(index)]" }
@@ -61,7 +51,6 @@ struct BundleEntryRequest {
             throw RecordError(.invalid, .required, "request.url is required", at: ["\(location).request.url"])
         }
         self.method = method
-        self.url = url
         target = try Self.target(url, location: "\(location).request.url")
         ifMatch = try request["ifMatch"]?.stringValue.map { text throws(RecordError) in
             guard let version = ETag.version(text) else {

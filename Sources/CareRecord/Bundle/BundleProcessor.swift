@@ -21,102 +21,100 @@ struct BundleProcessor<Transaction: StoreTransaction> {
 
     private var transaction: Transaction { writer.transaction }
 
-    /// Per entry, between passes: the request without its content, the identity it writes
-    /// to, and whether a conditional create found its resource already there.
-    struct Plan {
-        var request: BundleEntryRequest
-        var key: ResourceKey?
-        var existing = false
-    }
-
-    func run(_ source: some BundleEntrySource, report: (BundleEntryReport) -> Void) throws {
-        // 1. Parse and validate; keep the plans.
-        var plans: [Plan?] = []
+    func run(_ source: some BundleEntrySource, plans: some BundlePlanStore, report: (BundleEntryReport) -> Void) throws {
+        // 1. Validate every entry; run the deletes, so the conditions of the others see them.
+        var methods = Set<BundleEntryRequest.Method>()
         try source.forEachEntry(validate: true) { index, parsed in
             switch parsed {
-            case .success(let request):
-                plans.append(Plan(request: request.withoutContent))
             case .failure(let error):
                 if isTransaction { throw error }
-                plans.append(nil)
+                try plans.markFailed(index)
                 report(BundleEntryReport(index: index, method: nil, resourceType: nil, outcome: .failed(error), referencesResolved: 0))
-            }
-        }
-        // 2. Deletes first, so that the conditions of the other entries see their effect;
-        //    then the identities of every other entry.
-        var identities: [String: String] = [:]
-        for phase in [[BundleEntryRequest.Method.delete], [.post, .put, .patch, .get, .head]] {
-            for index in plans.indices {
-                guard var plan = plans[index], phase.contains(plan.request.method) else { continue }
-                do {
-                    var outcome: WriteResult?
-                    try guarded(plan.request) {
-                        try identify(&plan)
-                        if plan.request.method == .delete { outcome = try execute(plan, plan.request) }
-                    }
-                    plans[index] = plan
-                    if let outcome { report(entryReport(plan, .written(outcome), resolved: 0)) }
-                    if let fullUrl = plan.request.fullUrl, let key = plan.key,
-                       plan.request.method == .post || plan.request.method == .put {
-                        identities[fullUrl] = key.description
-                    }
-                } catch let error as RecordError {
-                    if isTransaction { throw error }
-                    plans[index] = nil
-                    report(entryReport(plan, .failed(error), resolved: 0))
+            case .success(let request):
+                methods.insert(request.method)
+                guard request.method == .delete else { return }
+                try attempt(request, plans: plans, report: report) {
+                    let key = try identify(request).key
+                    if let key { try claim(key, index, plans: plans) }
+                    return .written(try execute(request, key: key, existing: false))
                 }
             }
         }
-        if isTransaction { try checkOverlap(plans) }
-        // 3. The writes and reads, in FHIR's order, each entry read again for its content.
+        // 2. Fix the identity of every other entry: new ids, conditional matches.
+        if !methods.subtracting([.delete]).isEmpty {
+            try source.forEachEntry(validate: false) { index, parsed in
+                guard case .success(let request) = parsed, request.method != .delete, try !plans.isFailed(index) else { return }
+                try attempt(request, plans: plans, report: report) {
+                    let (key, existing) = try identify(request)
+                    if let key, isTransaction, request.method != .get, request.method != .head {
+                        try claim(key, index, plans: plans)
+                    }
+                    try plans.setPlan(index, key: key, existing: existing)
+                    if let fullUrl = request.fullUrl, let key, request.method == .post || request.method == .put {
+                        try plans.remember(fullUrl: fullUrl, as: key.description)
+                    }
+                    return nil
+                }
+            }
+        }
+        // 3. The writes and reads in FHIR's order, references rewritten just before each.
         var resolvedConditionals: [String: String] = [:]
-        let rewriter = ReferenceRewriter(identities: identities) { reference in
+        let rewriter = ReferenceRewriter(identity: plans.identity(for:)) { reference in
             if let known = resolvedConditionals[reference] { return known }
             let resolved = try writer.resolveConditionalReference(reference)
             resolvedConditionals[reference] = resolved
             return resolved
         }
-        for phase in [[BundleEntryRequest.Method.post], [.put, .patch], [.get, .head]] {
-            guard plans.contains(where: { $0.map { phase.contains($0.request.method) } ?? false }) else { continue }
+        for phase: Set<BundleEntryRequest.Method> in [[.post], [.put, .patch], [.get, .head]] where !phase.isDisjoint(with: methods) {
             try source.forEachEntry(validate: false) { index, parsed in
-                guard index < plans.count, let plan = plans[index], phase.contains(plan.request.method),
-                      case .success(var request) = parsed else { return }
+                guard case .success(var request) = parsed, phase.contains(request.method),
+                      let plan = try plans.plan(index) else { return }
                 var resolved = 0
-                do {
-                    var outcome: BundleEntryReport.Outcome?
-                    try guarded(request) {
-                        if var resource = request.resource, request.patch == nil {
-                            resolved = try rewriter.rewrite(&resource, location: "\(request.location).resource")
-                            request.resource = resource
-                        }
-                        outcome = request.method == .get || request.method == .head
-                            ? .read(try read(request)) : .written(try execute(plan, request))
+                try attempt(request, plans: plans, report: report, resolved: { resolved }) {
+                    if var resource = request.resource, request.patch == nil {
+                        resolved = try rewriter.rewrite(&resource, location: "\(request.location).resource")
+                        request.resource = resource
                     }
-                    if let outcome { report(entryReport(plan, outcome, resolved: resolved)) }
-                } catch let error as RecordError {
-                    if isTransaction { throw error }
-                    report(entryReport(plan, .failed(error), resolved: 0))
+                    if request.method == .get || request.method == .head { return .read(try read(request)) }
+                    return .written(try execute(request, key: plan.key, existing: plan.existing))
                 }
             }
         }
     }
 
-    private func entryReport(_ plan: Plan, _ outcome: BundleEntryReport.Outcome, resolved: Int) -> BundleEntryReport {
-        BundleEntryReport(index: plan.request.index, method: plan.request.method, resourceType: plan.request.target.type,
-                          outcome: outcome, referencesResolved: resolved)
-    }
-
-    /// A batch runs each step in a savepoint; a transaction lets the error end everything.
-    private func guarded(_ request: BundleEntryRequest, _ body: () throws -> Void) throws {
+    /// Runs one step of one entry and reports its outcome (when it has one). A batch runs it
+    /// in a savepoint and reports a failure; a transaction lets a failure end everything.
+    private func attempt(_ request: BundleEntryRequest, plans: some BundlePlanStore, report: (BundleEntryReport) -> Void,
+                         resolved: () -> Int = { 0 }, _ step: () throws -> BundleEntryReport.Outcome?) throws {
         do {
-            if isTransaction { try body() } else { try transaction.isolated(body) }
+            var outcome: BundleEntryReport.Outcome?
+            if isTransaction {
+                outcome = try step()
+            } else {
+                try transaction.isolated { outcome = try step() }
+            }
+            if let outcome { report(entryReport(request, outcome, resolved: resolved())) }
         } catch let error as RecordError {
-            throw error.located(inEntry: request.location)
+            let located = error.located(inEntry: request.location)
+            if isTransaction { throw located }
+            try plans.markFailed(request.index)
+            report(entryReport(request, .failed(located), resolved: 0))
         }
     }
 
-    private func identify(_ plan: inout Plan) throws {
-        let request = plan.request
+    private func claim(_ key: ResourceKey, _ index: Int, plans: some BundlePlanStore) throws {
+        guard isTransaction, let first = try plans.claim(key, by: index) else { return }
+        throw RecordError(.invalid, .invalid,
+                          "entries \(first) and \(index) both change \(key.type) with the same id; a transaction may change a resource once")
+    }
+
+    private func entryReport(_ request: BundleEntryRequest, _ outcome: BundleEntryReport.Outcome, resolved: Int) -> BundleEntryReport {
+        BundleEntryReport(index: request.index, method: request.method, resourceType: request.target.type,
+                          outcome: outcome, referencesResolved: resolved)
+    }
+
+    /// The resource an entry writes to, and whether a conditional create found it there.
+    private func identify(_ request: BundleEntryRequest) throws -> (key: ResourceKey?, existing: Bool) {
         switch (request.method, request.target) {
         case (.post, .type(let type)):
             if let query = request.ifNoneExist {
@@ -124,25 +122,20 @@ struct BundleProcessor<Transaction: StoreTransaction> {
                 guard ids.count <= 1 else {
                     throw RecordError(.multipleMatches, .multipleMatches, "ifNoneExist matched more than one \(type)")
                 }
-                if let id = ids.first {
-                    plan.key = ResourceKey(type, id)
-                    plan.existing = true
-                    return
-                }
+                if let id = ids.first { return (ResourceKey(type, id), true) }
             }
-            plan.key = ResourceKey(type, writer.environment.newID())
+            return (ResourceKey(type, writer.environment.newID()), false)
         case (.put, .instance(let key)), (.patch, .instance(let key)), (.delete, .instance(let key)):
-            plan.key = key
+            return (key, false)
         case (.put, .conditional(let query)):
             let ids = try transaction.matches(query)
-            let ownID = request.ownID
             switch ids.count {
-            case 0: plan.key = ResourceKey(query.type, ownID ?? writer.environment.newID())
+            case 0: return (ResourceKey(query.type, request.ownID ?? writer.environment.newID()), false)
             case 1:
-                if let ownID, ownID != ids[0] {
+                if let ownID = request.ownID, ownID != ids[0] {
                     throw RecordError(.invalid, .invalid, "the resource id differs from the resource the condition matched")
                 }
-                plan.key = ResourceKey(query.type, ids[0])
+                return (ResourceKey(query.type, ids[0]), false)
             default: throw RecordError(.multipleMatches, .multipleMatches, "the condition matched more than one \(query.type)")
             }
         case (.delete, .conditional(let query)):
@@ -150,41 +143,28 @@ struct BundleProcessor<Transaction: StoreTransaction> {
             guard ids.count <= 1 else {
                 throw RecordError(.multipleMatches, .multipleMatches, "the condition matched more than one \(query.type)")
             }
-            plan.key = ids.first.map { ResourceKey(query.type, $0) }
+            return (ids.first.map { ResourceKey(query.type, $0) }, false)
         default:
-            plan.key = nil
+            return (nil, false)
         }
     }
 
-    private func checkOverlap(_ plans: [Plan?]) throws {
-        var seen: [ResourceKey: Int] = [:]
-        for index in plans.indices {
-            guard let plan = plans[index], let key = plan.key, plan.request.method != .get, plan.request.method != .head else { continue }
-            if let first = seen[key] {
-                throw RecordError(.invalid, .invalid,
-                                  "entries \(first) and \(index) both change \(key.type) with the same id; a transaction may change a resource once",
-                                  at: [plan.request.location])
-            }
-            seen[key] = index
-        }
-    }
-
-    /// Runs one write; `request` carries the content (the plan's copy does not).
-    private func execute(_ plan: Plan, _ request: BundleEntryRequest) throws -> WriteResult {
+    /// Runs one write of `request` (which carries the content) on `key`.
+    private func execute(_ request: BundleEntryRequest, key: ResourceKey?, existing: Bool) throws -> WriteResult {
         switch request.method {
         case .post:
-            guard let key = plan.key, let resource = request.resource else { break }
-            if plan.existing { return WriteResult(.existing, try transaction.version(key, nil)) }
+            guard let key, let resource = request.resource else { break }
+            if existing { return WriteResult(.existing, try transaction.version(key, nil)) }
             return try writer.create(resource, type: key.type, id: key.id)
         case .put:
-            guard let key = plan.key, var resource = request.resource else { break }
+            guard let key, var resource = request.resource else { break }
             resource["id"] = .string(key.id)
             return try writer.update(resource, key: key, ifMatch: request.ifMatch)
         case .patch:
-            guard let key = plan.key, let patch = request.patch else { break }
+            guard let key, let patch = request.patch else { break }
             return try writer.patch(key, with: patch, ifMatch: request.ifMatch, validator: validator)
         case .delete:
-            guard let key = plan.key else { return WriteResult(.nothingToDelete, nil) }
+            guard let key else { return WriteResult(.nothingToDelete, nil) }
             return try writer.delete(key, ifMatch: request.ifMatch)
         case .get, .head:
             break

@@ -4,8 +4,8 @@ import FHIR
 /// (`urn:uuid:...`) becomes the `Type/id` it was given, and a conditional reference
 /// (`Patient?identifier=...`) becomes the one resource it matches.
 struct ReferenceRewriter {
-    /// fullUrl to `Type/id`.
-    let identities: [String: String]
+    /// The `Type/id` a fullUrl of the bundle was given, if any.
+    let identity: (String) throws -> String?
     /// Resolves a conditional reference to `Type/id`, throwing unless exactly one matches.
     let resolveConditional: (String) throws -> String
     /// In a bundle an unknown `urn:uuid` is an error; in a single resource it is left as is.
@@ -13,17 +13,17 @@ struct ReferenceRewriter {
 
     /// Whether `object` holds any reference this rewriter would change: a read-only walk
     /// that allocates nothing, so resources without such references cost almost nothing.
-    func needsRewrite(_ value: JSON) -> Bool {
+    func needsRewrite(_ value: JSON) throws -> Bool {
         switch value {
         case .object(let object):
-            object.contains { member in
+            try object.contains { member in
                 if member.key == "reference", case .string(let reference) = member.value {
-                    return identities[reference] != nil || Self.isConditional(reference)
-                        || (refusesUnknownURNs && reference.hasPrefix("urn:uuid:"))
+                    if Self.isConditional(reference) || (refusesUnknownURNs && reference.hasPrefix("urn:uuid:")) { return true }
+                    return try identity(reference) != nil
                 }
-                return needsRewrite(member.value)
+                return try needsRewrite(member.value)
             }
-        case .array(let elements): elements.contains(where: needsRewrite)
+        case .array(let elements): try elements.contains(where: needsRewrite)
         default: false
         }
     }
@@ -35,7 +35,7 @@ struct ReferenceRewriter {
 
     /// Rewrites in place; returns how many references changed.
     func rewrite(_ object: inout JSONObject, location: String) throws -> Int {
-        guard needsRewrite(.object(object)) else { return 0 }
+        guard try needsRewrite(.object(object)) else { return 0 }
         var json = JSON.object(object)
         let changed = try rewrite(&json, location: location)
         object = json.objectValue ?? object
@@ -77,7 +77,7 @@ struct ReferenceRewriter {
     }
 
     private func replacement(for reference: String, location: String) throws -> String? {
-        if let identity = identities[reference] { return identity }
+        if let identity = try identity(reference) { return identity }
         if refusesUnknownURNs, reference.hasPrefix("urn:uuid:") {
             throw RecordError(.invalid, .notFound, "the reference names a urn:uuid that no entry of the bundle has as fullUrl",
                               at: [location])

@@ -16,7 +16,7 @@ extension RecordWriter {
     /// A single resource written outside a bundle may use conditional references too; they are
     /// resolved here so that nothing unresolved is ever stored.
     func resolvingReferences(_ resource: JSONObject) throws -> JSONObject {
-        let rewriter = ReferenceRewriter(identities: [:], resolveConditional: resolveConditionalReference,
+        let rewriter = ReferenceRewriter(identity: { _ in nil }, resolveConditional: resolveConditionalReference,
                                          refusesUnknownURNs: false)
         var resource = resource
         _ = try rewriter.rewrite(&resource, location: resource["resourceType"]?.stringValue ?? "Resource")

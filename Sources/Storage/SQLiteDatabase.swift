@@ -26,6 +26,12 @@ public final class SQLiteDatabase: Sendable {
             // Page cache per connection: 64 MB for the one writer (bulk loads), 16 MB for each
             // reader, so a busy server's memory stays bounded (at most 8 readers).
             try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -16384" : "PRAGMA cache_size = -65536")
+            if !db.configuration.readonly {
+                // Checkpoint every 10,000 pages (40 MB) rather than 1,000: a bulk load spent
+                // 8% of its time in the fsyncs of checkpoints. The WAL is trimmed afterwards.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

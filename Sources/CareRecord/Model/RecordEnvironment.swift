@@ -13,9 +13,13 @@ public struct RecordEnvironment: Sendable {
         self.newID = newID
     }
 
-    /// The wall clock and random UUIDs.
+    /// The wall clock and time-ordered random UUIDs (version 7; see `RandomID`).
     public static let live = RecordEnvironment(
-        now: { FHIRInstant(millisecondsSince1970: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))) },
-        newID: { UUID().uuidString.lowercased() }
+        now: { wallClock() },
+        newID: { RandomID.uuidV7(millisecondsSince1970: wallClock().millisecondsSince1970) }
     )
+
+    private static func wallClock() -> FHIRInstant {
+        FHIRInstant(millisecondsSince1970: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
 }

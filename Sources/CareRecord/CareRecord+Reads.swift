@@ -19,12 +19,15 @@ extension CareRecord {
         return stored
     }
 
-    /// Runs a read of one or two indexed rows on the calling thread. GRDB's async read hops
+    /// Runs a read made of ONE SQL statement on the calling thread. GRDB's async read hops
     /// to a dispatch queue and back; for a read that takes microseconds those two thread
     /// switches cost more than the read (measured: a third of the server's time went to task
-    /// switching under a read-by-id load). Longer reads (history, search) stay async.
-    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.pool.read(body)
+    /// switching under a read-by-id load). It also skips GRDB's explicit transaction (BEGIN,
+    /// SAVEPOINT, RELEASE, COMMIT: a further tenth): SQLite runs every statement against one
+    /// consistent snapshot, so a single SELECT needs none. Reads of several statements
+    /// (history, search) use the async, transactional API.
+    func readNow<T>(_ singleStatement: (Database) throws -> T) throws -> T {
+        try database.pool.unsafeRead(singleStatement)
     }
 
     /// The change log after `sequence`, oldest first: what downstream projections read.

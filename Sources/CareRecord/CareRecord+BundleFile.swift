@@ -20,13 +20,15 @@ extension CareRecord {
     /// succeeds).
     /// - Throws: `NotABundleFile`; `BundleEntryStream.StreamError` for a malformed file;
     ///   `RecordError` when a transaction fails.
-    public func importBundle(at path: String) async throws -> BundleFileOutcome {
+    public func importBundle(at path: String,
+                             progress: @escaping @Sendable (_ pass: Int, _ bytesRead: Int) -> Void = { _, _ in }
+    ) async throws -> BundleFileOutcome {
         let members = try FileBundleEntries.members(of: path)
         let type = members["type"]?.stringValue
         guard members["resourceType"]?.stringValue == "Bundle", type == "transaction" || type == "batch" else {
             throw NotABundleFile()
         }
-        let source = FileBundleEntries(path: path, validator: validator)
+        let source = FileBundleEntries(path: path, validator: validator, progress: progress)
         let validator = validator
         return try await write { writer in
             var outcome = BundleFileOutcome()

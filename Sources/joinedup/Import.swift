@@ -29,9 +29,8 @@ struct Import: AsyncParsableCommand {
         do {
             for file in files {
                 let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-                try await importer.importFile(file, into: &summary) { read, stored in
-                    progress.show(file: file, read: read, size: size, stored: stored,
-                                  seconds: Date().timeIntervalSince(started))
+                try await importer.importFile(file, into: &summary) { update in
+                    progress.show(file: file, update, size: size, seconds: Date().timeIntervalSince(started))
                 }
             }
         } catch let failure as Importer.Failure {

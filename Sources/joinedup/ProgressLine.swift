@@ -1,3 +1,4 @@
+import CareRecord
 import Foundation
 
 /// A one-line progress display on a terminal; silent when output is piped, so logs and CI
@@ -8,12 +9,17 @@ final class ProgressLine: @unchecked Sendable {
     private let enabled = isatty(STDERR_FILENO) != 0
     private var shown = false
 
-    func show(file: String, read: Int, size: Int, stored: Int, seconds: Double) {
+    func show(file: String, _ update: ImportProgress, size: Int, seconds: Double) {
         guard enabled else { return }
-        let percent = size > 0 ? min(100, read * 100 / size) : 0
-        let rate = seconds > 0 ? Int(Double(stored) / seconds) : 0
+        let percent = size > 0 ? min(100, update.bytesRead * 100 / size) : 0
         let name = (file as NSString).lastPathComponent
-        FileHandle.standardError.write(Data("\r\(name): \(percent)%  \(stored) resources  \(rate)/s   ".utf8))
+        var line = "\r\(name): "
+        if let pass = update.pass { line += "pass \(pass) " }
+        line += "\(percent)%"
+        if let stored = update.stored {
+            line += "  \(stored) resources  \(seconds > 0 ? Int(Double(stored) / seconds) : 0)/s"
+        }
+        FileHandle.standardError.write(Data((line + "   ").utf8))
         shown = true
     }
 

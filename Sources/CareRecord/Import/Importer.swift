@@ -31,18 +31,18 @@ public struct Importer: Sendable {
         self.batchSize = batchSize
     }
 
-    /// Imports `file`, adding to `summary`; `progress` gets the bytes read and resources
-    /// stored so far after each batch.
+    /// Imports `file`, adding to `summary`; `progress` is told how far it has got.
     public func importFile(_ file: String, into summary: inout ImportSummary,
-                           progress: (Int, Int) -> Void = { _, _ in }) async throws {
+                           progress: @escaping @Sendable (ImportProgress) -> Void = { _ in }) async throws {
         if file.hasSuffix(".ndjson") || file.hasSuffix(".jsonl") {
             try await importNDJSON(file, into: &summary, progress: progress)
         } else {
-            try await importBundle(file, into: &summary)
+            try await importBundle(file, into: &summary, progress: progress)
         }
     }
 
-    private func importNDJSON(_ file: String, into summary: inout ImportSummary, progress: (Int, Int) -> Void) async throws {
+    private func importNDJSON(_ file: String, into summary: inout ImportSummary,
+                              progress: @Sendable (ImportProgress) -> Void) async throws {
         let reader: LineReader
         do { reader = try LineReader(path: file) } catch { throw Failure.unreadable(file) }
         let parser = JSONParser()
@@ -59,7 +59,7 @@ public struct Importer: Sendable {
             }
             batch.removeAll(keepingCapacity: true)
             lines.removeAll(keepingCapacity: true)
-            progress(reader.bytesRead, summary.stored)
+            progress(ImportProgress(bytesRead: reader.bytesRead, stored: summary.stored, pass: nil))
         }
         while let next = try reader.next() {
             guard case .text(let line) = next else {
@@ -81,10 +81,13 @@ public struct Importer: Sendable {
         summary.bytesRead += reader.bytesRead
     }
 
-    private func importBundle(_ file: String, into summary: inout ImportSummary) async throws {
+    private func importBundle(_ file: String, into summary: inout ImportSummary,
+                              progress: @escaping @Sendable (ImportProgress) -> Void) async throws {
         let outcome: BundleFileOutcome
         do {
-            outcome = try await record.importBundle(at: file)
+            outcome = try await record.importBundle(at: file) { pass, bytes in
+                progress(ImportProgress(bytesRead: bytes, stored: nil, pass: pass))
+            }
         } catch let error as BundleEntryStream.StreamError {
             try report(ImportSummary.Failure(file: file, location: "file",
                                              error: RecordError(.invalid, .structure, "not a readable Bundle: \(error)")), &summary)

@@ -32,6 +32,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // A deterministic generator of a whole local area (issue 3).
+        .target(name: "SyntheticArea", dependencies: ["FHIR"]),
         // HTTP: FHIR REST routes over Hummingbird.
         .target(name: "App", dependencies: [
             "FHIR", "Storage", "CareRecord",
@@ -40,13 +42,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "joinedup", dependencies: [
-            "App", "CareRecord", "FHIR", "Storage",
+            "App", "CareRecord", "FHIR", "Storage", "SyntheticArea",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
+        .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "FHIR", "CareRecord"]),
         .testTarget(name: "StorageTests", dependencies: [
             "Storage", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

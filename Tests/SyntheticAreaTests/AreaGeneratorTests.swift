@@ -53,6 +53,42 @@ struct AreaGeneratorTests {
         #expect(femaleShare > 0.58 && femaleShare < 0.72)
     }
 
+    @Test func conditionPrevalenceFollowsTheParametersByAgeAndSex() throws {
+        var expected: [String: Double] = [:]
+        var variance: [String: Double] = [:]
+        let conditions = AreaParameters.defaults.health.conditions
+        for patient in Self.patients {
+            let age = try #require(ageAtStart(of: patient))
+            let female = patient["gender"] == "female"
+            for condition in conditions {
+                let chance = condition.chance(age: age, female: female)
+                expected[condition.snomed, default: 0] += chance
+                variance[condition.snomed, default: 0] += chance * (1 - chance)
+            }
+        }
+        var observed: [String: Double] = [:]
+        for resource in Self.area where resource["resourceType"] == "Condition" {
+            let code = try #require(resource["code"]?["coding"]?.arrayValue?.first?["code"]?.stringValue)
+            observed[code, default: 0] += 1
+        }
+        for condition in conditions {
+            let want = expected[condition.snomed] ?? 0
+            let got = observed[condition.snomed] ?? 0
+            // Within four standard deviations of a sum of independent draws.
+            #expect(abs(got - want) <= 4 * (variance[condition.snomed] ?? 0).squareRoot() + 1,
+                    "\(condition.name): \(got) against \(want)")
+        }
+        #expect((observed["38341003"] ?? 0) > 2000, "hypertension is common in 20,000 people")
+    }
+
+    @Test func conditionsBelongToTheirPatientAndStartBeforeThePeriod() {
+        for resource in Self.area where resource["resourceType"] == "Condition" {
+            let onset = resource["onsetDateTime"]?.stringValue ?? ""
+            #expect(onset <= "2024-04-01" && onset.count == 10)
+            #expect(resource["subject"]?["reference"]?.stringValue.map { resource["id"]?.stringValue?.hasPrefix(String($0.dropFirst(8))) == true } == true)
+        }
+    }
+
     @Test func nhsNumbersAreValidDistinctAndInThe999Range() {
         let numbers = Self.patients.compactMap { $0["identifier"]?.arrayValue?.first?["value"]?.stringValue }
         #expect(numbers.count == 20_000)

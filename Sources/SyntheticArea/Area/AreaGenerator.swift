@@ -12,14 +12,16 @@ public struct AreaGenerator: Sendable {
         self.options = options
     }
 
-    /// Calls `emit` with every resource in a fixed order: organisations, then people.
+    /// Calls `emit` with every resource in a fixed order: organisations, then each person
+    /// followed by their conditions.
     public func generate(_ emit: (JSON) throws -> Void) throws {
         let root = SeededGenerator(seed: options.seed)
         var organisationStream = root.derived(1)
         let organisations = Organisations(parameters: parameters, people: options.people).build(&organisationStream)
         for resource in organisations.resources { try emit(resource) }
         var peopleStream = root.derived(2)
-        try Population(parameters: parameters, options: options, practices: organisations.practices)
+        try Population(parameters: parameters, options: options, practices: organisations.practices,
+                       healthStream: root.derived(3))
             .generate(&peopleStream, emit: emit)
     }
 }

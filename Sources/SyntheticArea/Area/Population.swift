@@ -8,8 +8,11 @@ struct Population {
     let parameters: AreaParameters
     let options: GeneratorOptions
     let practices: [(id: String, weight: Double)]
+    /// The root of every person's own health stream.
+    let healthStream: SeededGenerator
 
     func generate(_ generator: inout SeededGenerator, emit: (JSON) throws -> Void) throws {
+        let conditions = LongTermConditions(conditions: parameters.health.conditions, start: options.start)
         let population = parameters.population
         let area = parameters.area
         var numbers = NHSNumberSequence(generator: &generator)
@@ -42,7 +45,8 @@ struct Population {
                 let birth = FHIRInstant(millisecondsSince1970: options.start.millisecondsSince1970 - days * 86_400_000)
                 let given = generator.pick(female ? population.femaleGivenNames : population.maleGivenNames)
                 let surname = generator.unit() < 0.8 ? family : generator.pick(population.familyNames)
-                var patient: JSONObject = ["resourceType": "Patient", "id": .string("p-\(pad(person, 7))")]
+                let id = "p-\(pad(person, 7))"
+                var patient: JSONObject = ["resourceType": "Patient", "id": .string(id)]
                 if let number = numbers.next() {
                     patient["identifier"] = [["system": .string(AreaIdentifiers.nhsNumber), "value": .string(number)]]
                 }
@@ -52,6 +56,8 @@ struct Population {
                 patient["address"] = address
                 patient["generalPractitioner"] = [["reference": .string("Organization/\(practice)")]]
                 try emit(.object(patient))
+                try conditions.forPerson(id: id, number: person, age: age, birth: birth, female: female,
+                                         stream: healthStream, emit: emit)
             }
         }
     }

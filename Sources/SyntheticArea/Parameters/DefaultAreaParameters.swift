@@ -1,7 +1,9 @@
 /// The default parameters, as the JSON a user copies and edits. Age bands approximate England
 /// at the 2021 census (ONS, five-year bands; the female share rises with age); household
 /// sizes approximate England's; provider counts and prices are typical of a unitary council
-/// area in 2024-25. All are starting points for a believable area, not statistics to quote.
+/// area in 2024-25; condition prevalences by age are rounded from the shapes seen in QOF
+/// registers and national surveys. All are starting points for a believable area, not
+/// statistics to quote.
 enum DefaultAreaParameters {
     static let json = #"""
     {
@@ -65,6 +67,38 @@ enum DefaultAreaParameters {
         "residentialWeeklyPricePence": [85000, 140000],
         "nursingWeeklyPricePence": [110000, 180000],
         "homeCareHourlyRatePence": [2300, 3200]
+      },
+      "health": {
+        "conditions": [
+          {"name": "hypertension", "snomed": "38341003", "display": "Hypertensive disorder", "maleFactor": 1.1,
+           "prevalence": [{"from": 18, "to": 39, "share": 0.02}, {"from": 40, "to": 59, "share": 0.15},
+                          {"from": 60, "to": 79, "share": 0.40}, {"from": 80, "to": 120, "share": 0.55}]},
+          {"name": "type 2 diabetes", "snomed": "44054006", "display": "Type 2 diabetes mellitus", "maleFactor": 1.3,
+           "prevalence": [{"from": 18, "to": 39, "share": 0.01}, {"from": 40, "to": 59, "share": 0.07},
+                          {"from": 60, "to": 79, "share": 0.15}, {"from": 80, "to": 120, "share": 0.16}]},
+          {"name": "COPD", "snomed": "13645005", "display": "Chronic obstructive lung disease", "maleFactor": 1.1,
+           "prevalence": [{"from": 35, "to": 59, "share": 0.02}, {"from": 60, "to": 79, "share": 0.06},
+                          {"from": 80, "to": 120, "share": 0.09}]},
+          {"name": "heart failure", "snomed": "84114007", "display": "Heart failure", "maleFactor": 1.3,
+           "prevalence": [{"from": 40, "to": 59, "share": 0.004}, {"from": 60, "to": 79, "share": 0.02},
+                          {"from": 80, "to": 120, "share": 0.08}]},
+          {"name": "atrial fibrillation", "snomed": "49436004", "display": "Atrial fibrillation", "maleFactor": 1.4,
+           "prevalence": [{"from": 40, "to": 59, "share": 0.004}, {"from": 60, "to": 79, "share": 0.04},
+                          {"from": 80, "to": 120, "share": 0.12}]},
+          {"name": "dementia", "snomed": "52448006", "display": "Dementia", "maleFactor": 0.8,
+           "prevalence": [{"from": 60, "to": 79, "share": 0.015}, {"from": 80, "to": 89, "share": 0.10},
+                          {"from": 90, "to": 120, "share": 0.25}]},
+          {"name": "chronic kidney disease", "snomed": "709044004", "display": "Chronic kidney disease", "maleFactor": 0.9,
+           "prevalence": [{"from": 18, "to": 39, "share": 0.002}, {"from": 40, "to": 59, "share": 0.02},
+                          {"from": 60, "to": 79, "share": 0.08}, {"from": 80, "to": 120, "share": 0.25}]},
+          {"name": "asthma", "snomed": "195967001", "display": "Asthma", "maleFactor": 0.9,
+           "prevalence": [{"from": 5, "to": 120, "share": 0.065}]},
+          {"name": "osteoarthritis", "snomed": "396275006", "display": "Osteoarthritis", "maleFactor": 0.7,
+           "prevalence": [{"from": 40, "to": 59, "share": 0.08}, {"from": 60, "to": 79, "share": 0.20},
+                          {"from": 80, "to": 120, "share": 0.30}]},
+          {"name": "depression", "snomed": "35489007", "display": "Depressive disorder", "maleFactor": 0.6,
+           "prevalence": [{"from": 18, "to": 120, "share": 0.14}]}
+        ]
       }
     }
     """#

@@ -44,6 +44,8 @@ let package = Package(
         .executableTarget(name: "joinedup", dependencies: [
             "App", "CareRecord", "FHIR", "Storage", "SyntheticArea",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // For the demo area's marker table (DemoAreaMarker.swift).
+            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

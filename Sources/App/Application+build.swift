@@ -4,7 +4,11 @@ import Logging
 
 /// Builds the whole server: opens (and migrates) the store, then wires the router. The
 /// server stops cleanly on SIGINT and SIGTERM, finishing requests in flight.
-public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
+/// `onListening` is told the port once the server accepts connections: the only moment the
+/// real port of `--port 0` is known, and the moment a URL printed for a person works.
+public func buildApplication(_ configuration: AppConfiguration,
+                             onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in })
+    async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "joinedup")
         logger.logLevel = configuration.logLevel
@@ -15,6 +19,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "JoinedUp"),
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
     app.beforeServerStarts {

@@ -1,5 +1,7 @@
 import App
 import ArgumentParser
+import CareRecord
+import Foundation
 import Hummingbird
 import Logging
 
@@ -7,8 +9,8 @@ import Logging
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the FHIR R4 server.")
 
-    @Option(help: "The SQLite file of the embedded store (created if missing).")
-    var database = "joinedup.sqlite"
+    @Option(help: "The SQLite file of the embedded store (created if missing). Default: joinedup.sqlite, or joinedup-demo.sqlite with --demo.")
+    var database: String?
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -25,6 +27,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The deepest JSON nesting accepted in a request body.")
     var maxJSONDepth = 64
 
+    @Flag(help: "Serve a synthetic local area: generated and loaded on the first start, reused afterwards.")
+    var demo = false
+
+    @Option(help: "How many people live in the demo area.")
+    var demoPeople = 3000
+
+    @Option(help: "The random seed of the demo area.")
+    var demoSeed: UInt64 = 1
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -32,9 +43,11 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         guard (8...1000).contains(maxJSONDepth) else { throw ValidationError("--max-json-depth must be between 8 and 1000") }
+        guard demoPeople > 0 else { throw ValidationError("--demo-people must be at least 1") }
     }
 
     func run() async throws {
+        let database = database ?? (demo ? "joinedup-demo.sqlite" : "joinedup.sqlite")
         let configuration = AppConfiguration(host: host, port: port, databasePath: database,
                                              logLevel: Logger.Level(rawValue: logLevel) ?? .info, maxBodyBytes: maxBodyBytes,
                                              maxJSONDepth: maxJSONDepth)
@@ -43,7 +56,20 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = configuration.logLevel
             return handler
         }
-        let app = try await buildApplication(configuration)
+        if demo {
+            // In its own scope, so its connections close before the server opens the store.
+            try await DemoArea(people: demoPeople, seed: demoSeed).prepare(try CareRecord(path: database), say: say)
+        }
+        let host = host
+        let app = try await buildApplication(configuration) { port in
+            say("Serving FHIR R4 at http://\(host):\(port)/fhir (Ctrl-C stops it)")
+        }
         try await app.runService()
     }
+}
+
+/// A line for the person at the terminal, written at once: `print` is buffered when output
+/// goes to a file, and a server's output must be readable while it runs.
+@Sendable func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -25,6 +25,8 @@ final class JoinedUpProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.executableURL = Self.executable
         process.arguments = arguments
+        // Relative paths (the default store files) land in the test's folder, not the package's.
+        process.currentDirectoryURL = folder
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()

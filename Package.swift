@@ -17,6 +17,8 @@ let package = Package(
         // Already in the graph through Hummingbird; named so the command can run Swift
         // concurrency on NIO's event loops (see JoinedUp.swift).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // zlib behind a streaming API, for gzipped generator output (GzipFileWriter).
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // JSON value model, FHIR definitions (generated tables), validation, NHS number.
@@ -33,7 +35,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A deterministic generator of a whole local area (issue 3).
-        .target(name: "SyntheticArea", dependencies: ["FHIR"]),
+        .target(name: "SyntheticArea", dependencies: [
+            "FHIR",
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // HTTP: FHIR REST routes over Hummingbird.
         .target(name: "App", dependencies: [
             "FHIR", "Storage", "CareRecord",

@@ -10,6 +10,14 @@ struct Organisations {
         var resources: [JSON] = []
         /// Ids of GP practices and the list size each is drawn to.
         var practices: [(id: String, weight: Double)] = []
+        var providers = Providers()
+    }
+
+    /// The providers people are placed with, and their prices.
+    struct Providers: Sendable {
+        var residentialHomes: [(id: String, weeklyPence: Int, beds: Int)] = []
+        var nursingHomes: [(id: String, weeklyPence: Int, beds: Int)] = []
+        var homeCare: [(id: String, hourlyPence: Int)] = []
     }
 
     func build(_ generator: inout SeededGenerator) -> Built {
@@ -45,6 +53,11 @@ struct Organisations {
                                         "\(generator.pick(area.towns)) \(generator.pick(["House", "Lodge", "Court", "Grange", "Manor"]))",
                                         system: AreaIdentifiers.odsSite, code: "VZ\(kind.prefix(1).uppercased())\(pad(index + 1, 3))",
                                         type: "prov")
+                if kind == "nursing-home" {
+                    built.providers.nursingHomes.append((home["id"]!.stringValue!, price, beds))
+                } else {
+                    built.providers.residentialHomes.append((home["id"]!.stringValue!, price, beds))
+                }
                 built.resources.append(with(home, kind: kind, extensions: [
                     ["url": .string(AreaIdentifiers.careHomeBeds), "valueInteger": .number(String(beds))],
                     ["url": .string(AreaIdentifiers.weeklyPricePence), "valueInteger": .number(String(price))],
@@ -59,6 +72,7 @@ struct Organisations {
                                     ["url": .string(AreaIdentifiers.hourlyRatePence), "valueInteger": .number(String(rate))],
                                 ])
             built.resources.append(provider)
+            built.providers.homeCare.append((provider["id"]!.stringValue!, rate))
         }
         return built
     }

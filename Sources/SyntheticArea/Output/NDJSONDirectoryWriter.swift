@@ -4,16 +4,19 @@ import Foundation
 /// Writes resources as NDJSON, one file per resource type (`Patient.ndjson`, ...), through a
 /// buffer so millions of small writes become a few large ones.
 public final class NDJSONDirectoryWriter {
-    private let directory: URL
-    private var handles: [String: FileHandle] = [:]
+    private let files: OutputFiles
+    private var outputs: [String: OutputFile] = [:]
     private var buffers: [String: [UInt8]] = [:]
     public private(set) var countsByType: [String: Int] = [:]
     public private(set) var bytesWritten = 0
     private let flushSize = 1 << 20
 
-    public init(directory: String) throws {
-        self.directory = URL(fileURLWithPath: directory)
-        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+    public convenience init(directory: String) throws {
+        try self.init(files: OutputFiles(directory: directory, gzip: false))
+    }
+
+    public init(files: OutputFiles) {
+        self.files = files
     }
 
     public func write(_ resource: JSON) throws {
@@ -31,23 +34,21 @@ public final class NDJSONDirectoryWriter {
 
     /// Writes what is buffered and closes every file.
     public func close() throws {
-        for (type, buffer) in buffers where !buffer.isEmpty { try flush(type, buffer) }
+        for (type, buffer) in buffers.sorted(by: { $0.key < $1.key }) where !buffer.isEmpty { try flush(type, buffer) }
         buffers.removeAll()
-        for handle in handles.values { try handle.close() }
-        handles.removeAll()
+        for output in outputs.values { try output.close() }
+        outputs.removeAll()
     }
 
     private func flush(_ type: String, _ bytes: [UInt8]) throws {
-        let handle: FileHandle
-        if let open = handles[type] {
-            handle = open
+        let output: OutputFile
+        if let open = outputs[type] {
+            output = open
         } else {
-            let url = directory.appendingPathComponent("\(type).ndjson")
-            FileManager.default.createFile(atPath: url.path, contents: nil)
-            handle = try FileHandle(forWritingTo: url)
-            handles[type] = handle
+            output = try files.open("\(type).ndjson")
+            outputs[type] = output
         }
-        try handle.write(contentsOf: bytes)
+        try output.write(bytes)
         bytesWritten += bytes.count
     }
 }

@@ -56,37 +56,15 @@ public struct AreaParameters: Codable, Sendable, Hashable {
         public var homeCareHourlyRatePence: [Int]
     }
 
-    /// A long-term condition: its SNOMED CT code and how common it is by age.
-    public struct Condition: Codable, Sendable, Hashable {
-        public struct Prevalence: Codable, Sendable, Hashable {
-            public var from: Int
-            public var to: Int
-            /// Share of women of these ages with the condition (men: times `maleFactor`).
-            public var share: Double
-        }
-
-        public var name: String
-        public var snomed: String
-        public var display: String
-        public var prevalence: [Prevalence]
-        public var maleFactor: Double
-
-        /// The chance that a person of `age` and sex has the condition.
-        public func chance(age: Int, female: Bool) -> Double {
-            guard let band = prevalence.first(where: { $0.from <= age && age <= $0.to }) else { return 0 }
-            return min(1, band.share * (female ? 1 : maleFactor))
-        }
-    }
-
-    public struct Health: Codable, Sendable, Hashable {
-        public var conditions: [Condition]
-    }
-
     public var about: String
     public var area: Area
     public var population: Population
     public var providers: Providers
-    public var health: Health
+    public var health: HealthParameters
+    public var activity: ActivityParameters
+    public var demography: DemographyParameters
+    public var socialCare: SocialCareParameters
+    public var councilRecords: CouncilRecordParameters
 
     /// The defaults (`DefaultAreaParameters.json`).
     public static var defaults: AreaParameters {
@@ -126,15 +104,11 @@ public struct AreaParameters: Codable, Sendable, Hashable {
             problems.append("providers.\(name) must be [lowest, highest]")
         }
         if area.postcodeDistricts < 1 { problems.append("area.postcodeDistricts must be at least 1") }
-        for (index, condition) in health.conditions.enumerated() {
-            if condition.snomed.isEmpty || !condition.snomed.allSatisfy(\.isNumber) {
-                problems.append("health.conditions[\(index)].snomed must be a SNOMED CT concept id")
-            }
-            if condition.maleFactor < 0 { problems.append("health.conditions[\(index)].maleFactor must not be negative") }
-            for (band, prevalence) in condition.prevalence.enumerated() where !(0...1).contains(prevalence.share) || prevalence.from > prevalence.to {
-                problems.append("health.conditions[\(index)].prevalence[\(band)] needs from <= to and a share between 0 and 1")
-            }
-        }
+        problems += health.problems()
+        problems += activity.problems()
+        problems += demography.problems()
+        problems += socialCare.problems()
+        problems += councilRecords.problems()
         if !problems.isEmpty { throw ParameterError(problems: problems) }
     }
 }

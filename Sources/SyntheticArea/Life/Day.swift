@@ -1,0 +1,77 @@
+import FHIR
+
+/// A calendar day as a count of days since 1970-01-01. The generator reasons in whole days
+/// (lengths of stay, 91 days after discharge, weekly prices) and writes FHIR dates from them;
+/// converting by hand keeps Foundation's slow calendars out of a loop that runs millions of times.
+struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    var number: Int
+
+    init(_ number: Int) { self.number = number }
+
+    init(_ instant: FHIRInstant) {
+        let ms = instant.millisecondsSince1970
+        number = Int((ms >= 0 ? ms : ms - 86_399_999) / 86_400_000)
+    }
+
+    init(year: Int, month: Int, day: Int) {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        number = era * 146_097 + doe - 719_468
+    }
+
+    static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }
+    static func + (lhs: Day, rhs: Int) -> Day { Day(lhs.number + rhs) }
+    static func - (lhs: Day, rhs: Int) -> Day { Day(lhs.number - rhs) }
+    static func - (lhs: Day, rhs: Day) -> Int { lhs.number - rhs.number }
+
+    var civil: (year: Int, month: Int, day: Int) {
+        let z = number + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// The same day `months` later (the last day of the month when it has fewer days).
+    func adding(months: Int) -> Day {
+        let (year, month, day) = civil
+        let total = year * 12 + (month - 1) + months
+        let newYear = total / 12, newMonth = total % 12 + 1
+        let last = Day(year: newMonth == 12 ? newYear + 1 : newYear, month: newMonth == 12 ? 1 : newMonth + 1, day: 1) - 1
+        return Day(year: newYear, month: newMonth, day: min(day, last.civil.day))
+    }
+
+    /// Whole years of age on this day of someone born on `birth`.
+    func years(since birth: Day) -> Int {
+        let now = civil, then = birth.civil
+        var years = now.year - then.year
+        if (now.month, now.day) < (then.month, then.day) { years -= 1 }
+        return years
+    }
+
+    /// `YYYY-MM-DD`.
+    var description: String {
+        let (year, month, day) = civil
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// A FHIR dateTime at `minute` minutes past midnight, UK civil time written as UTC.
+    func dateTime(minute: Int) -> String {
+        let clamped = max(0, min(minute, 1439))
+        return "\(description)T\(pad(clamped / 60, 2)):\(pad(clamped % 60, 2)):00Z"
+    }
+
+    /// `dd/MM/yyyy`, as council case systems export dates.
+    var britishDate: String {
+        let (year, month, day) = civil
+        return "\(pad(day, 2))/\(pad(month, 2))/\(pad(year, 4))"
+    }
+}

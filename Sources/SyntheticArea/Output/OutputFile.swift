@@ -39,7 +39,9 @@ public struct OutputFiles: Sendable {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
         path += "/" + name
-        if gzip { return try GzipOutputFile(path: path + ".gz") }
+        if gzip { return try GzipFileWriter(path: path + ".gz") }
         return try PlainOutputFile(path: path)
     }
 }
+
+extension GzipFileWriter: OutputFile {}

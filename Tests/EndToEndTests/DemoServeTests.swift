@@ -43,7 +43,7 @@ struct DemoServeTests {
         #expect(!first.standardOutput.contains("refused"), "every generated resource is valid: \(first.standardOutput)")
         #expect(first.standardOutput.contains("Serving FHIR R4 at http://127.0.0.1:\(port)/fhir"))
         let loaded = try await stored(database)
-        #expect(loaded.patients == 300)
+        #expect(loaded.patients >= 300, "the 300 living there at the start, and any born or moved in since")
         #expect(loaded.organisations > 0)
 
         let second = try JoinedUpProcess(demo, in: folder.url)

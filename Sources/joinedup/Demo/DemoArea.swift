@@ -6,12 +6,13 @@ import SyntheticArea
 /// `serve --demo`: a synthetic local area put into the store before the server starts, so a
 /// newcomer's first request already finds people, organisations and their records.
 ///
-/// Resources go from the generator straight into `CareRecord.importResources`, the write
-/// path of `joinedup import` for NDJSON (validated, ids kept, one transaction per batch),
-/// without a detour through files: writing NDJSON to a temporary folder and importing it
-/// took 10 s for 30,000 people (46,000 resources) in a debug build, this takes 7 s (the
-/// serialising and re-parsing go, and generation overlaps the writes). Nothing here depends on which
-/// resource types the generator yields, only on its promise that organisations come first.
+/// Resources go from the generator straight into the record's import path (validated, ids
+/// kept, one transaction per batch), without a detour through files, in three overlapping
+/// stages: generation, validation, writing. Measured in a debug build for 3,000 people
+/// (39,928 resources of 12 types): 3.8 s; 4.9 s validating and writing one batch after the
+/// other; about 7 s writing NDJSON to a temporary folder and importing it (the import alone
+/// took 5.6 s). Nothing here depends on which resource types the generator yields, only on
+/// its promise that organisations come first.
 struct DemoArea {
     let entry: DemoAreaMarker.Entry
 
@@ -57,9 +58,16 @@ struct DemoArea {
         let generator = AreaGenerator(parameters: .defaults, options: GeneratorOptions(
             people: entry.people, seed: entry.seed, start: FHIRInstant(parsing: entry.start)!, months: entry.months))
         var tally = DemoLoadTally()
-        for try await batch in GeneratedBatches(batchSize: 500, generate: { try generator.generate($0) }) {
-            tally.add(batch, try await record.importResources(batch))
+        // Three stages at once: the generator on its own thread, validation here, and the
+        // write of the previous batch on the record's writer. Writes still run one after the
+        // other, in the generator's order.
+        var writing: (batch: [JSON], task: Task<[Result<WriteResult, RecordError>], any Error>)?
+        for try await batch in GeneratedBatches(batchSize: 1000, generate: { try generator.generate($0) }) {
+            let prepared = record.prepareImport(batch)
+            if let writing { tally.add(writing.batch, try await writing.task.value) }
+            writing = (batch, Task { try await record.importResources(prepared) })
         }
+        if let writing { tally.add(writing.batch, try await writing.task.value) }
         let seconds = (clock.now - started).seconds
         say("Loaded \(tally.stored) resources in \(String(format: "%.1f", seconds)) s "
             + "(\(Int(Double(tally.stored) / max(seconds, 0.001))) resources/s): \(tally.byTypeLine)")

@@ -11,8 +11,9 @@ import Testing
                 "JOINEDUP_PYTHON is not set: run ./scripts/test, which installs fhir.resources 6.4.0 in .venv-tools"))
 struct ValidatorTests {
 
-    /// Runs the validator on `folder`, output to files (a pipe can fill and stall it).
-    func validate(_ folder: TemporaryFolder, _ directory: String) throws -> (status: Int32, output: String) {
+    /// Runs the validator on `folder`, output to files (a pipe can fill and stall it), waiting
+    /// by polling rather than blocking one of the test pool's threads.
+    func validate(_ folder: TemporaryFolder, _ directory: String) async throws -> (status: Int32, output: String) {
         let output = folder.url.appendingPathComponent("validator-\(UUID().uuidString).txt")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
@@ -22,7 +23,7 @@ struct ValidatorTests {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 
@@ -31,7 +32,7 @@ struct ValidatorTests {
         let area = folder.path("area")
         let generated = try await JoinedUpProcess.run(["generate", "--people", "2000", "--seed", "5", "--out", area], in: folder.url)
         #expect(generated.status == 0, "\(generated.errors)")
-        let result = try validate(folder, area)
+        let result = try await validate(folder, area)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("Patient.ndjson"), "\(result.output)")
         #expect(result.output.contains(" 0 failed"), "\(result.output)")
@@ -43,7 +44,7 @@ struct ValidatorTests {
         try FileManager.default.createDirectory(atPath: folder.path("bad"), withIntermediateDirectories: true)
         try "{\"resourceType\": \"Patient\", \"id\": \"a\", \"birthDate\": \"yesterday\"}\n"
             .write(toFile: folder.path("bad/Patient.ndjson"), atomically: true, encoding: .utf8)
-        let result = try validate(folder, folder.path("bad"))
+        let result = try await validate(folder, folder.path("bad"))
         #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("Patient.birthDate"), "\(result.output)")
     }

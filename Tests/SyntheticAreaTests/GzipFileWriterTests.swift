@@ -17,7 +17,8 @@ struct GzipFileWriterTests {
     }
 
     /// Decompresses `path` with the system's gzip, as a child process writing to a file.
-    func gunzip(_ path: String) throws -> (status: Int32, bytes: [UInt8]) {
+    /// Waits by polling, not `waitUntilExit`: tests share a pool of two threads here.
+    func gunzip(_ path: String) async throws -> (status: Int32, bytes: [UInt8]) {
         let output = path + ".out"
         FileManager.default.createFile(atPath: output, contents: nil)
         let process = Process()
@@ -25,7 +26,7 @@ struct GzipFileWriterTests {
         process.arguments = ["gzip", "-dc", path]
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         try process.run()
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         return (process.terminationStatus, [UInt8](try Data(contentsOf: URL(fileURLWithPath: output))))
     }
 
@@ -33,7 +34,7 @@ struct GzipFileWriterTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("gzip-test-\(UUID().uuidString).ndjson.gz").path
     }
 
-    @Test func megabytesInPiecesOfEverySizeComeBackWhole() throws {
+    @Test func megabytesInPiecesOfEverySizeComeBackWhole() async throws {
         let path = temporaryFile()
         defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: path + ".out") }
         let text = lines(60_000, seed: 7)
@@ -54,31 +55,31 @@ struct GzipFileWriterTests {
         #expect(writer.compressedBytes == size)
         #expect(writer.uncompressedBytes == text.count)
         #expect(size < text.count / 2, "it compresses")
-        let read = try gunzip(path)
+        let read = try await gunzip(path)
         #expect(read.status == 0)
         #expect(read.bytes == text)
     }
 
-    @Test func anEmptyFileIsAValidEmptyGzip() throws {
+    @Test func anEmptyFileIsAValidEmptyGzip() async throws {
         let path = temporaryFile()
         defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: path + ".out") }
         let writer = try GzipFileWriter(path: path)
         try writer.close()
         try writer.close()
         #expect(writer.compressedBytes > 0, "a gzip header and trailer, even for nothing")
-        let read = try gunzip(path)
+        let read = try await gunzip(path)
         #expect(read.status == 0)
         #expect(read.bytes.isEmpty)
     }
 
-    @Test func aFileNeverClosedIsNotMistakenForAWholeOne() throws {
+    @Test func aFileNeverClosedIsNotMistakenForAWholeOne() async throws {
         let path = temporaryFile()
         defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: path + ".out") }
         do {
             let writer = try GzipFileWriter(path: path)
             try writer.write(lines(20_000, seed: 3))
         }
-        #expect(try gunzip(path).status != 0, "gzip reports the missing trailer")
+        #expect(try await gunzip(path).status != 0, "gzip reports the missing trailer")
     }
 }
 

@@ -1,3 +1,4 @@
+import FHIR
 import Foundation
 import GRDB
 import Storage
@@ -53,7 +54,8 @@ struct DemoAreaMarker: Sendable {
                 INSERT INTO joinedup_demo_area (people, seed, start, months, complete, resources, written)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [entry.people, String(entry.seed), entry.start, entry.months, entry.complete,
-                                 entry.resources, ISO8601DateFormatter().string(from: Date())])
+                                 entry.resources,
+                                 FHIRInstant(millisecondsSince1970: Int64(Date().timeIntervalSince1970 * 1000)).description])
         }
     }
 }

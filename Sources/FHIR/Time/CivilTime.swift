@@ -1,6 +1,7 @@
 /// Calendar fields of a UTC instant, by Howard Hinnant's days-from-civil algorithm (exact for
-/// the proleptic Gregorian calendar, no tables, no time zone database).
-struct CivilTime {
+/// the proleptic Gregorian calendar, no tables, no time zone database). Public so that other
+/// modules that reason in whole days (the synthetic area) convert the same way.
+public struct CivilTime {
     var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int
 
     init(_ instant: FHIRInstant) {
@@ -14,7 +15,7 @@ struct CivilTime {
         millisecond = msOfDay % 1000
     }
 
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+    public static func civil(fromDays days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -26,7 +27,7 @@ struct CivilTime {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -36,7 +37,7 @@ struct CivilTime {
         return era * 146_097 + doe - 719_468
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30

@@ -14,13 +14,7 @@ struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     init(year: Int, month: Int, day: Int) {
-        // Howard Hinnant's days_from_civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        number = era * 146_097 + doe - 719_468
+        number = CivilTime.daysFromCivil(year: year, month: month, day: day)
     }
 
     static func < (lhs: Day, rhs: Day) -> Bool { lhs.number < rhs.number }
@@ -29,15 +23,8 @@ struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     static func - (lhs: Day, rhs: Day) -> Int { lhs.number - rhs.number }
 
     var civil: (year: Int, month: Int, day: Int) {
-        let z = number + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = CivilTime.civil(fromDays: number)
+        return (year, month, day)
     }
 
     /// The same day `months` later (the last day of the month when it has fewer days).
@@ -45,8 +32,7 @@ struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         let (year, month, day) = civil
         let total = year * 12 + (month - 1) + months
         let newYear = total / 12, newMonth = total % 12 + 1
-        let last = Day(year: newMonth == 12 ? newYear + 1 : newYear, month: newMonth == 12 ? 1 : newMonth + 1, day: 1) - 1
-        return Day(year: newYear, month: newMonth, day: min(day, last.civil.day))
+        return Day(year: newYear, month: newMonth, day: min(day, CivilTime.daysIn(month: newMonth, year: newYear)))
     }
 
     /// Whole years of age on this day of someone born on `birth`.

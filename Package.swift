@@ -50,6 +50,8 @@ let package = Package(
         .executableTarget(name: "joinedup", dependencies: [
             "App", "CareRecord", "FHIR", "Storage", "SyntheticArea",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // To import what `generate --gzip` wrote (Gunzip.swift).
+            .product(name: "CompressNIO", package: "compress-nio"),
             // For the demo area's marker table (DemoAreaMarker.swift).
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -6,7 +6,7 @@ import Foundation
 /// write path as the API. The server need not run.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import FHIR Bundles (.json) and bulk NDJSON (.ndjson) into the store.")
+        abstract: "Import FHIR Bundles (.json) and bulk NDJSON (.ndjson) into the store; either may be gzipped (.gz).")
 
     @Option(help: "The SQLite file of the embedded store (created if missing).")
     var database = "joinedup.sqlite"
@@ -28,8 +28,12 @@ struct Import: AsyncParsableCommand {
         let started = Date()
         do {
             for file in files {
-                let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-                try await importer.importFile(file, into: &summary) { update in
+                // A gzipped file is unpacked beside the system's temporary files first: the
+                // importers read their files more than once and by position.
+                let plain = try unpacked(file)
+                defer { if plain != file { try? FileManager.default.removeItem(atPath: (plain as NSString).deletingLastPathComponent) } }
+                let size = (try? FileManager.default.attributesOfItem(atPath: plain)[.size] as? Int) ?? 0
+                try await importer.importFile(plain, into: &summary) { update in
                     progress.show(file: file, update, size: size, seconds: Date().timeIntervalSince(started))
                 }
             }
@@ -42,6 +46,21 @@ struct Import: AsyncParsableCommand {
         print(summary.report(seconds: Date().timeIntervalSince(started)))
         if summary.failureCount > 0 { throw ExitCode(2) }
     }
+}
+
+/// The file itself, or for `NAME.gz` a temporary `NAME` unpacked from it.
+private func unpacked(_ file: String) throws -> String {
+    guard file.hasSuffix(".gz") else { return file }
+    let name = String((file as NSString).lastPathComponent.dropLast(3))
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("joinedup-import-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let plain = folder.appendingPathComponent(name).path
+    do {
+        try Gunzip.decompress(file, to: plain)
+    } catch let failure as Gunzip.Failure {
+        throw ValidationError(failure.description)
+    }
+    return plain
 }
 
 extension ImportSummary {

@@ -222,7 +222,7 @@ extension PersonStory {
         case "ended":
             services[index].end = day
             services[index].endReason = ("no-longer-needed", "Support no longer needed")
-        case "increased", "decreased" where !old.isPlacement:
+        case "increased", "decreased":  // placements only ever get no-change (above)
             let up = outcome.code == "increased"
             services[index].end = day
             services[index].endReason = (up ? "increased" : "decreased", up ? "Support increased at review" : "Support decreased at review")

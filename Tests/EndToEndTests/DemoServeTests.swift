@@ -82,4 +82,26 @@ struct DemoServeTests {
         #expect(run.status != 0)
         #expect(run.errors.contains("holds a different demo area (300 people"), "\(run.errors)")
     }
+
+    /// A store made by an older generator holds a different area for the same seed: it is
+    /// refused, naming the generator, rather than served as if it were current.
+    @Test func refusesADemoStoreMadeByAnOlderGenerator() async throws {
+        let folder = try TemporaryFolder()
+        let first = try JoinedUpProcess(demo, in: folder.url)
+        _ = try await first.waitForPort(timeout: .seconds(120))
+        first.signal(SIGTERM)
+        #expect(try await first.waitForExit(timeout: .seconds(60)) == 0)
+        // The marker as an older generator would have left it (Python's sqlite3 stands in for it).
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            + "c.execute(\"UPDATE joinedup_demo_area SET generator = 'unversioned'\"); c.commit()", folder.path("joinedup-demo.sqlite")]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+
+        let run = try await JoinedUpProcess.run(demo, in: folder.url)
+        #expect(run.status != 0)
+        #expect(run.errors.contains("generator unversioned"), "\(run.errors)")
+    }
 }

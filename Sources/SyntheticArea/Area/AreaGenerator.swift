@@ -4,6 +4,10 @@ import FHIR
 /// resources and records, byte for byte. Each part draws from its own derived random stream
 /// (each person from their own), so a change to one part does not reshuffle the others.
 public struct AreaGenerator: Sendable {
+    /// Changes whenever the same seed and parameters would give different output, so that a
+    /// store or file made by an older generator can be told apart (the demo store is).
+    public static let version = "2026-11-23.1"
+
     public let parameters: AreaParameters
     public let options: GeneratorOptions
 

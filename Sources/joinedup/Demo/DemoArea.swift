@@ -19,7 +19,8 @@ struct DemoArea {
     /// The period of `joinedup generate`'s defaults, so a demo store and a generated folder
     /// with the same seed hold the same area.
     init(people: Int, seed: UInt64, start: String = "2024-04-01", months: Int = 24) {
-        entry = DemoAreaMarker.Entry(people: people, seed: seed, start: start, months: months, complete: false, resources: 0)
+        entry = DemoAreaMarker.Entry(people: people, seed: seed, start: start, months: months, generator: AreaGenerator.version,
+                                     complete: false, resources: 0)
     }
 
     /// Makes sure `record` holds this area: reuses it when an earlier start loaded it, and

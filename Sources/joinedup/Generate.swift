@@ -104,7 +104,7 @@ struct Generate: AsyncParsableCommand {
         try ndjson?.close()
         try bundles?.close()
         try council?.close()
-        let seconds = Double((ContinuousClock.now - clock).components.attoseconds) / 1e18 + Double((ContinuousClock.now - clock).components.seconds)
+        let seconds = (ContinuousClock.now - clock).seconds
         let total = counts.values.reduce(0, +)
         print("Generated \(parameters.area.name) (seed \(seed), \(start) for \(months) months) in \(String(format: "%.1f", seconds)) s:")
         print("  people: \(summary.peopleAtStart) at the start, \(summary.born) born, \(summary.movedIn) moved in, "

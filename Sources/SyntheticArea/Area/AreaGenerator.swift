@@ -6,7 +6,7 @@ import FHIR
 public struct AreaGenerator: Sendable {
     /// Changes whenever the same seed and parameters would give different output, so that a
     /// store or file made by an older generator can be told apart (the demo store is).
-    public static let version = "2026-11-23.1"
+    public static let version = "2026-11-23.2"
 
     public let parameters: AreaParameters
     public let options: GeneratorOptions

@@ -47,16 +47,17 @@ struct Organisations {
         for (kind, rate) in [("residential-home", providers.residentialHomesPer100k), ("nursing-home", providers.nursingHomesPer100k)] {
             let prices = kind == "nursing-home" ? providers.nursingWeeklyPricePence : providers.residentialWeeklyPricePence
             for index in 0..<count(rate * per100k, &generator) {
-                let beds = between(providers.careHomeBeds, &generator)
-                let price = between(prices, &generator) / 100 * 100
-                let home = organisation("\(kind)-\(pad(index + 1, 3))",
+                let beds = generator.between(providers.careHomeBeds)
+                let price = generator.between(prices) / 100 * 100
+                let id = "\(kind)-\(pad(index + 1, 3))"
+                let home = organisation(id,
                                         "\(generator.pick(area.towns)) \(generator.pick(["House", "Lodge", "Court", "Grange", "Manor"]))",
                                         system: AreaIdentifiers.odsSite, code: "VZ\(kind.prefix(1).uppercased())\(pad(index + 1, 3))",
                                         type: "prov")
                 if kind == "nursing-home" {
-                    built.providers.nursingHomes.append((home["id"]!.stringValue!, price, beds))
+                    built.providers.nursingHomes.append((id, price, beds))
                 } else {
-                    built.providers.residentialHomes.append((home["id"]!.stringValue!, price, beds))
+                    built.providers.residentialHomes.append((id, price, beds))
                 }
                 built.resources.append(with(home, kind: kind, extensions: [
                     ["url": .string(AreaIdentifiers.careHomeBeds), "valueInteger": .number(String(beds))],
@@ -65,14 +66,15 @@ struct Organisations {
             }
         }
         for index in 0..<count(providers.homeCareProvidersPer100k * per100k, &generator) {
-            let rate = between(providers.homeCareHourlyRatePence, &generator) / 10 * 10
-            let provider = with(organisation("home-care-\(pad(index + 1, 3))", "\(generator.pick(area.towns)) Home Care",
+            let rate = generator.between(providers.homeCareHourlyRatePence) / 10 * 10
+            let id = "home-care-\(pad(index + 1, 3))"
+            let provider = with(organisation(id, "\(generator.pick(area.towns)) Home Care",
                                              system: AreaIdentifiers.odsSite, code: "VZC\(pad(index + 1, 3))", type: "prov"),
                                 kind: "home-care", extensions: [
                                     ["url": .string(AreaIdentifiers.hourlyRatePence), "valueInteger": .number(String(rate))],
                                 ])
             built.resources.append(provider)
-            built.providers.homeCare.append((provider["id"]!.stringValue!, rate))
+            built.providers.homeCare.append((id, rate))
         }
         return built
     }
@@ -80,10 +82,6 @@ struct Organisations {
     /// At least one of each kind of provider, so every area can place people.
     private func count(_ expected: Double, _ generator: inout SeededGenerator) -> Int {
         max(1, Int(expected) + (generator.unit() < expected - expected.rounded(.down) ? 1 : 0))
-    }
-
-    private func between(_ range: [Int], _ generator: inout SeededGenerator) -> Int {
-        range[0] + Int(generator.next() % UInt64(range[1] - range[0] + 1))
     }
 
     private func organisation(_ id: String, _ name: String, system: String, code: String, type: String,

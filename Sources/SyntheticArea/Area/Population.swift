@@ -11,6 +11,18 @@ struct Population {
     let practices: [(id: String, weight: Double)]
     /// The root of every person's own health stream (conditions and death).
     let healthStream: SeededGenerator
+    /// Drawn from for every household and person, so worked out once.
+    private let practiceWeights: [Double]
+    private let bandWeights: [Double]
+
+    init(parameters: AreaParameters, options: GeneratorOptions, practices: [(id: String, weight: Double)], healthStream: SeededGenerator) {
+        self.parameters = parameters
+        self.options = options
+        self.practices = practices
+        self.healthStream = healthStream
+        practiceWeights = practices.map(\.weight)
+        bandWeights = parameters.population.ageBands.map(\.weight)
+    }
 
     private var start: Day { Day(options.start) }
     private var end: Day { start.adding(months: options.months) }
@@ -43,7 +55,7 @@ struct Population {
         let population = parameters.population
         let family = generator.pick(population.familyNames)
         var household = Household(number: number, addresses: [(address(&generator), arrives)],
-                                  practice: practices[generator.weighted(practices.map(\.weight))].id)
+                                  practice: practices[generator.weighted(practiceWeights)].id)
         household.arrives = arrives
         if arrives != nil { household.previousAddress = outOfAreaAddress(&generator) }
         let demography = parameters.demography
@@ -59,7 +71,6 @@ struct Population {
             let moves = start + generator.between(0, end - start - 1)
             if moves > from, moves < household.leaves ?? end { household.addresses.append((address(&generator), moves)) }
         }
-        let bandWeights = population.ageBands.map(\.weight)
         for _ in 0..<size {
             let band = population.ageBands[generator.weighted(bandWeights)]
             let female = generator.chance(band.femaleShare)

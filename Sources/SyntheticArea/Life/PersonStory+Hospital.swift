@@ -115,7 +115,7 @@ extension PersonStory {
                 return true
             }
             let reason = reasons.isEmpty ? social.delayReasons[0]
-                : reasons[generator.weighted(reasons.map { WeightedCode(code: $0.code, display: $0.display, weight: $0.weight) })]
+                : reasons[generator.weighted(reasons.map(\.weight))]
             let ready = discharge
             discharge = ready + delay
             extensions.append(["url": .string(AreaIdentifiers.delayedTransfer), "extension": [
@@ -135,14 +135,15 @@ extension PersonStory {
         let finished = discharge < context.end
         var hospitalization: JSONObject = ["admitSource": FHIRBuild.concept(Self.admitSource, source.0, source.1)]
         if finished {
+            // Where the person goes: the care home chosen now, or the one they came from.
+            let destination = longTermKind ?? careHome.map { services[$0].code }
             hospitalization["dischargeDisposition"] = died ? FHIRBuild.concept(Self.disposition, "exp", "Expired")
-                : longTermKind == "nursing" || (careHome.map { services[$0].code == "nursing" } ?? false)
-                ? FHIRBuild.concept(Self.disposition, "snf", "Skilled nursing facility")
-                : longTermKind == "residential" || careHome != nil
-                ? FHIRBuild.concept(Self.disposition, "long", "Long-term care") : FHIRBuild.concept(Self.disposition, "home", "Home")
+                : destination == "nursing" ? FHIRBuild.concept(Self.disposition, "snf", "Skilled nursing facility")
+                : destination == "residential" ? FHIRBuild.concept(Self.disposition, "long", "Long-term care")
+                : FHIRBuild.concept(Self.disposition, "home", "Home")
         }
         let admitted = generator.between(6 * 60, 22 * 60)
-        resources.append(encounter(id, classCode: emergency ? ("IMP", "inpatient encounter") : stay == 0 ? ("SS", "short stay") : ("IMP", "inpatient encounter"),
+        resources.append(encounter(id, classCode: !emergency && stay == 0 ? ("SS", "short stay") : ("IMP", "inpatient encounter"),
                                    type: emergency ? FHIRBuild.concept(FHIRBuild.snomed, "183452005", "Emergency hospital admission")
                                        : FHIRBuild.concept(FHIRBuild.snomed, "8715000", "Hospital admission, elective"),
                                    priority: emergency ? FHIRBuild.concept("http://terminology.hl7.org/CodeSystem/v3-ActPriority", "EM", "emergency")
@@ -165,7 +166,8 @@ extension PersonStory {
     }
 
     func encounter(_ id: String, classCode: (String, String), type: JSON, priority: JSON? = nil, start: String, end: String?,
-                   provider: String, reason: JSON? = nil, hospitalization: JSON? = nil, extensions: [JSON] = []) -> JSON {
+                   provider: String, basedOn: String? = nil, reason: JSON? = nil, hospitalization: JSON? = nil,
+                   extensions: [JSON] = []) -> JSON {
         var object: JSONObject = ["resourceType": "Encounter", "id": .string(id)]
         if !extensions.isEmpty { object["extension"] = .array(extensions) }
         object["status"] = end == nil ? "in-progress" : "finished"
@@ -173,6 +175,7 @@ extension PersonStory {
         object["type"] = [type]
         if let priority { object["priority"] = priority }
         object["subject"] = FHIRBuild.reference("Patient", patient)
+        if let basedOn { object["basedOn"] = [FHIRBuild.reference("ServiceRequest", basedOn)] }
         object["period"] = FHIRBuild.period(start, end)
         if let reason { object["reasonCode"] = [reason] }
         if let hospitalization { object["hospitalization"] = hospitalization }

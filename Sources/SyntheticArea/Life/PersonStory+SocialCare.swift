@@ -208,15 +208,11 @@ extension PersonStory {
         let social = parameters.socialCare
         let outcome = services[index].isPlacement ? social.reviewOutcomes.first { $0.code == "no-change" } ?? social.reviewOutcomes[0]
             : social.reviewOutcomes[generator.weighted(social.reviewOutcomes)]
-        var object = encounter(nextID("e"), classCode: ("HH", "home health"),
-                               type: FHIRBuild.concept(AreaIdentifiers.encounterType, "social-care-review", "Review of social care support"),
-                               start: day.dateTime(minute: generator.between(9 * 60, 16 * 60)), end: nil, provider: AreaContext.council).objectValue!
-        object["status"] = "finished"
-        object["period"] = ["start": .string(day.description), "end": .string(day.description)]
-        object.set("extension", [FHIRBuild.valueExtension(AreaIdentifiers.reviewOutcomeExtension, "valueCoding",
-                                                          FHIRBuild.coding(AreaIdentifiers.reviewOutcome, outcome.code, outcome.display))], at: 2)
-        object.set("basedOn", [FHIRBuild.reference("ServiceRequest", services[index].id)], at: 4)
-        resources.append(.object(object))
+        resources.append(encounter(nextID("e"), classCode: ("HH", "home health"),
+                                   type: FHIRBuild.concept(AreaIdentifiers.encounterType, "social-care-review", "Review of social care support"),
+                                   start: day.description, end: day.description, provider: AreaContext.council, basedOn: services[index].id,
+                                   extensions: [FHIRBuild.valueExtension(AreaIdentifiers.reviewOutcomeExtension, "valueCoding",
+                                                                         FHIRBuild.coding(AreaIdentifiers.reviewOutcome, outcome.code, outcome.display))]))
         let old = services[index]
         switch outcome.code {
         case "ended":

@@ -27,40 +27,28 @@ public struct CouncilRecordParameters: Codable, Sendable, Hashable {
     /// Given names and the short forms staff type for them.
     public var nicknames: [String: [String]]
 
+    /// Every error rate by the name a parameters file and `--error NAME=RATE` use: the one
+    /// list that checking, naming and setting rates all read.
+    private static let rates: [(name: String, path: any WritableKeyPath<CouncilRecordParameters, Double> & Sendable)] = [
+        ("nhsNumberRecorded", \.nhsNumberRecorded), ("nhsNumberSpaced", \.nhsNumberSpaced), ("duplicateRecord", \.duplicateRecord),
+        ("forenameTypo", \.forenameTypo), ("surnameTypo", \.surnameTypo), ("nickname", \.nickname),
+        ("dayMonthSwapped", \.dayMonthSwapped), ("dateOfBirthTypo", \.dateOfBirthTypo), ("missingDateOfBirth", \.missingDateOfBirth),
+        ("missingPostcode", \.missingPostcode), ("missingSex", \.missingSex), ("staleAddress", \.staleAddress),
+    ]
+
     func problems() -> [String] {
-        var problems: [String] = []
-        for (name, value) in [("nhsNumberRecorded", nhsNumberRecorded), ("nhsNumberSpaced", nhsNumberSpaced),
-                              ("duplicateRecord", duplicateRecord), ("forenameTypo", forenameTypo), ("surnameTypo", surnameTypo),
-                              ("nickname", nickname), ("dayMonthSwapped", dayMonthSwapped), ("dateOfBirthTypo", dateOfBirthTypo),
-                              ("missingDateOfBirth", missingDateOfBirth), ("missingPostcode", missingPostcode),
-                              ("missingSex", missingSex), ("staleAddress", staleAddress)] {
-            problems += shareProblem("councilRecords.\(name)", value)
-        }
+        var problems = Self.rates.flatMap { shareProblem("councilRecords.\($0.name)", self[keyPath: $0.path]) }
         if system.isEmpty || clientIdPrefix.isEmpty { problems.append("councilRecords.system and clientIdPrefix must not be empty") }
         return problems
     }
 
     /// The names of the error rates, which `joinedup generate --error NAME=RATE` may set.
-    public static let rateNames = ["nhsNumberRecorded", "nhsNumberSpaced", "duplicateRecord", "forenameTypo", "surnameTypo", "nickname",
-                                   "dayMonthSwapped", "dateOfBirthTypo", "missingDateOfBirth", "missingPostcode", "missingSex", "staleAddress"]
+    public static let rateNames = rates.map(\.name)
 
     /// Sets one rate by name; false when there is no such rate.
     public mutating func setRate(_ name: String, _ value: Double) -> Bool {
-        switch name {
-        case "nhsNumberRecorded": nhsNumberRecorded = value
-        case "nhsNumberSpaced": nhsNumberSpaced = value
-        case "duplicateRecord": duplicateRecord = value
-        case "forenameTypo": forenameTypo = value
-        case "surnameTypo": surnameTypo = value
-        case "nickname": nickname = value
-        case "dayMonthSwapped": dayMonthSwapped = value
-        case "dateOfBirthTypo": dateOfBirthTypo = value
-        case "missingDateOfBirth": missingDateOfBirth = value
-        case "missingPostcode": missingPostcode = value
-        case "missingSex": missingSex = value
-        case "staleAddress": staleAddress = value
-        default: return false
-        }
+        guard let rate = Self.rates.first(where: { $0.name == name }) else { return false }
+        self[keyPath: rate.path] = value
         return true
     }
 }

@@ -40,14 +40,5 @@ extension SeededGenerator {
     }
 
     /// The index of a weighted code.
-    mutating func weighted(_ codes: [WeightedCode]) -> Int {
-        var total = 0.0
-        for code in codes { total += code.weight }
-        var target = unit() * total
-        for (index, code) in codes.enumerated() {
-            target -= code.weight
-            if target < 0 { return index }
-        }
-        return codes.count - 1
-    }
+    mutating func weighted(_ codes: [WeightedCode]) -> Int { weighted(codes.map(\.weight)) }
 }

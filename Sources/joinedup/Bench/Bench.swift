@@ -144,7 +144,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     private func report(_ label: String, count: Int, elapsed: Duration) {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         print("\(label): \(count) resources in \(String(format: "%.2f", seconds)) s = \(Int(Double(count) / seconds)) resources/s")
     }
 }

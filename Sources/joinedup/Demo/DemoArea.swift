@@ -79,8 +79,3 @@ struct DemoArea {
         return tally.stored
     }
 }
-
-/// Seconds as a number, for messages.
-private extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -1,5 +1,4 @@
-import FHIR
-import Foundation
+import CareRecord
 import GRDB
 import Storage
 
@@ -64,7 +63,7 @@ struct DemoAreaMarker: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [entry.people, String(entry.seed), entry.start, entry.months, entry.complete,
                                  entry.resources, entry.generator,
-                                 FHIRInstant(millisecondsSince1970: Int64(Date().timeIntervalSince1970 * 1000)).description])
+                                 RecordEnvironment.live.now().description])
         }
     }
 }

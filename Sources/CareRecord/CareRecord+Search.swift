@@ -1,19 +1,55 @@
 import FHIR
 import GRDB
 
+/// A search request as the HTTP layer hands it over.
+public struct SearchRequest: Sendable {
+    /// One type (`GET /Patient`), several or none (a system search, `_type` narrowing it).
+    public var types: [String]
+    public var parameters: [QueryParameter]
+    /// `Prefer: handling=strict`: unknown parameters are refused instead of ignored.
+    public var strict: Bool
+    /// `Patient/123/Observation`: only resources in that resource's compartment.
+    public var compartment: ResourceKey?
+    /// The server's base URL, so absolute references to it match local ones.
+    public var baseURL: String?
+
+    public init(types: [String], parameters: [QueryParameter], strict: Bool = false,
+                compartment: ResourceKey? = nil, baseURL: String? = nil) {
+        self.types = types
+        self.parameters = parameters
+        self.strict = strict
+        self.compartment = compartment
+        self.baseURL = baseURL
+    }
+}
+
 extension CareRecord {
-    /// The live resources matching `query` (identifier and `_id` until full search arrives),
-    /// current versions, in id order.
+    /// Parses and runs a search: a bad parameter throws `RecordError` (a 400 naming it)
+    /// before anything is read. One read transaction, so a page is one consistent snapshot.
+    public func search(_ request: SearchRequest) async throws -> (query: SearchQuery, page: SearchPage) {
+        let parser = SearchQueryParser(context: search, clock: environment.now, baseURL: request.baseURL)
+        let query = try parser.search(types: request.types, parameters: request.parameters, strict: request.strict,
+                                      compartment: request.compartment)
+        let context = search
+        let page = try await database.pool.read { db in try SearchExecutor(db: db, context: context).run(query) }
+        return (query, page)
+    }
+
+    /// The live resources matching a conditional query, current versions, in `rid` order.
     public func search(_ query: ConditionalQuery, limit: Int) async throws -> [StoredVersion] {
-        try await database.pool.read { db in
-            try SQLiteReads.matches(db, query, limit: limit).compactMap { id in
+        let parsed = try SearchQueryParser(context: search, clock: environment.now).conditional(query)
+        let context = search
+        return try await database.pool.read { db in
+            try SearchExecutor(db: db, context: context).ids(parsed, limit: limit).compactMap { id in
                 try SQLiteReads.version(db, ResourceKey(query.type, id), nil)
             }
         }
     }
 
-    /// How many live resources match `query`.
+    /// How many live resources match a conditional query.
     public func count(matching query: ConditionalQuery) async throws -> Int {
-        try await database.pool.read { db in try SQLiteReads.count(db, query) }
+        let parsed = try SearchQueryParser(context: search, clock: environment.now).conditional(query)
+        let context = search
+        return try await database.pool.read { db in try SearchExecutor(db: db, context: context).ids(parsed, limit: .max).count }
     }
 }

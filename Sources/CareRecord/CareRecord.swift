@@ -8,25 +8,41 @@ public final class CareRecord: Sendable {
     public let database: SQLiteDatabase
     let environment: RecordEnvironment
     let validator: ResourceValidator
+    let search: SearchContext
 
+    /// Opens the record on a migrated store. The search index is brought up to date first: a
+    /// store whose rows were built by other rules, or by none, is re-indexed before it is used.
+    ///
+    /// - Parameter searchIndexing: false writes no index rows (and searches find nothing): only
+    ///   for measuring what indexing costs an import.
     public init(database: SQLiteDatabase, environment: RecordEnvironment = .live,
-                validator: ResourceValidator = ResourceValidator()) {
+                validator: ResourceValidator = ResourceValidator(), searchIndexing: Bool = true) throws {
         self.database = database
         self.environment = environment
         self.validator = validator
+        let definitions = FHIRSearchDefinitions.r4
+        let indexer = searchIndexing ? SearchContext.indexer : nil
+        self.search = try database.pool.write { db in
+            let ids = try SearchParameterIDs.prepare(db, definitions: definitions)
+            let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer)
+            if indexer != nil { try SearchIndexRebuild(db: db, context: context).bringUpToDate() }
+            return context
+        }
     }
 
     /// Opens (creating and migrating) the embedded store at `path`.
-    public convenience init(path: String, environment: RecordEnvironment = .live) throws {
-        self.init(database: try SQLiteDatabase(path: path, migrations: CareRecordSchema.migrations),
-                  environment: environment)
+    public convenience init(path: String, environment: RecordEnvironment = .live, searchIndexing: Bool = true) throws {
+        try self.init(database: try SQLiteDatabase(path: path, migrations: CareRecordSchema.migrations),
+                      environment: environment, searchIndexing: searchIndexing)
     }
 
     /// Runs `body` with a writer inside one write transaction.
     func write<T: Sendable>(_ body: @escaping @Sendable (RecordWriter<SQLiteTransaction>) throws -> T) async throws -> T {
         let environment = environment
+        let search = search
         return try await database.pool.write { db in
-            try body(RecordWriter(transaction: SQLiteTransaction(db: db), environment: environment))
+            let transaction = SQLiteTransaction(db: db, search: search, clock: environment.now)
+            return try body(RecordWriter(transaction: transaction, environment: environment))
         }
     }
 

@@ -65,20 +65,44 @@ struct RecordConditionalTests {
                 "a deleted resource no longer matches")
     }
 
-    @Test func unsupportedParametersAreRefusedNotIgnored() throws {
-        #expect(throws: RecordError.self) { try ConditionalQuery(type: "Patient", query: "name=Smith") }
-        #expect(throws: RecordError.self) { try ConditionalQuery(type: "Patient", query: "identifier:of-type=x") }
+    @Test func conditionsTakeAnySearch() async throws {
+        let test = try TestRecord()
+        let smith = try #require(try await test.record.create(patient(family: "Smith"), type: "Patient").stored?.key)
+        _ = try await test.record.create(patient(family: "Jones"), type: "Patient")
+        // A name, a token and :missing together: issue 4 lets conditions use any search.
+        let updated = try await test.record.update(patient(family: "Smith"), type: "Patient",
+                                                   matching: "family=smi&identifier=https://fhir.nhs.uk/Id/nhs-number|&birthdate:missing=true")
+        #expect(updated.stored?.key == smith)
+        #expect(try await test.record.delete(type: "Patient", matching: "family:exact=Jones").outcome == .deleted)
+        #expect(try await test.record.counts()["Patient"] == 1)
+    }
+
+    @Test func badConditionsAreRefusedNotIgnored() async throws {
+        let test = try TestRecord()
+        _ = try await test.record.create(patient(), type: "Patient")
+        // Strict: an unknown parameter, a malformed value, or a result parameter is an error,
+        // never a condition quietly widened to "everything".
+        for query in ["nonsense=1", "identifier:of-type=x", "birthdate=2020-13-45", "_sort=family", "_count=1",
+                      "subject.name=x"] {
+            let error = await #expect(throws: RecordError.self, "\(query)") {
+                try await test.record.delete(type: "Patient", matching: query)
+            }
+            #expect(error?.kind == .invalid, "\(query)")
+        }
+        #expect(try await test.record.counts()["Patient"] == 1, "nothing was deleted")
         #expect(throws: RecordError.self) { try ConditionalQuery(type: "Patient", query: "") }
         #expect(throws: RecordError.self) { try ConditionalQuery(type: "Patient", query: "identifier=") }
         #expect(throws: RecordError.self) { try ConditionalQuery(type: "Nonsense", query: "_id=1") }
     }
 
-    @Test func escapedSeparatorsAndPercentEncoding() throws {
-        let query = try ConditionalQuery(type: "Patient", query: #"identifier=urn:sys|a\,b%7Cc"#)
-        guard case .identifiers(let tokens) = query.clauses.first else { Issue.record("no identifier clause"); return }
-        #expect(tokens.count == 1)
-        #expect(tokens.first?.system == "urn:sys")
-        #expect(tokens.first?.value == "a,b|c")
+    @Test func escapedSeparatorsAndPercentEncoding() async throws {
+        let test = try TestRecord()
+        _ = try await test.record.create(try json(#"{"resourceType": "Patient", "identifier": [{"system": "urn:sys", "value": "a,b|c"}]}"#),
+                                         type: "Patient")
+        let found = try await test.record.search(try ConditionalQuery(type: "Patient", query: #"identifier=urn:sys|a\,b%7Cc"#), limit: 10)
+        #expect(found.count == 1)
+        let other = try await test.record.search(try ConditionalQuery(type: "Patient", query: "identifier=urn:sys|a"), limit: 10)
+        #expect(other.isEmpty)
     }
 }
 

@@ -1,27 +1,13 @@
 import FHIR
 
-/// The search behind a conditional create, update or delete, and a conditional reference.
-/// Until full search arrives it takes `identifier` and `_id` (comma for OR, repetition for
-/// AND) and refuses every other parameter with a 400, so a client never gets an answer to a
-/// question it did not ask.
+/// The search behind a conditional create, update or delete, and a conditional reference:
+/// a resource type and its search parameters, as sent. Any search the record supports may be
+/// used (`SearchQueryParser.conditional` checks it against the store's parameters when it
+/// runs); result parameters such as `_sort` or `_count` are refused there, since a condition
+/// selects and does not page.
 public struct ConditionalQuery: Sendable, Hashable {
-    public enum Clause: Sendable, Hashable {
-        /// Any of these logical ids.
-        case ids([String])
-        /// Any of these identifier tokens.
-        case identifiers([Token])
-    }
-
-    /// `system|value`, `|value` (no system), `system|` (any value) or `value` (any system).
-    public struct Token: Sendable, Hashable {
-        /// nil: any system; "": no system.
-        public let system: String?
-        /// nil: any value in the system.
-        public let value: String?
-    }
-
     public let type: String
-    public let clauses: [Clause]
+    public let parameters: [QueryParameter]
 
     /// Parses `Type?params` (a conditional URL or reference).
     public init(url: String) throws(RecordError) {
@@ -39,57 +25,24 @@ public struct ConditionalQuery: Sendable, Hashable {
         guard FHIRDefinitions.r4.isResourceType(type) else {
             throw RecordError(.invalid, .notSupported, "unknown resource type in a conditional URL")
         }
-        var clauses: [Clause] = []
-        for (name, value) in parameters {
-            let alternatives = FHIRSearchEscaping.split(value, on: ",")
-            guard !value.isEmpty, !alternatives.contains(where: \.isEmpty) else {
-                throw RecordError(.invalid, .invalid, "search parameter '\(name)' has an empty value")
-            }
-            switch name {
-            case "_id":
-                clauses.append(.ids(alternatives))
-            case "identifier":
-                clauses.append(.identifiers(alternatives.map(Self.token)))
-            default:
-                throw RecordError(.invalid, .notSupported,
-                                  "conditional interactions take only 'identifier' and '_id', not '\(name.prefix(64))'")
-            }
-        }
-        guard !clauses.isEmpty else {
+        guard !parameters.isEmpty else {
             throw RecordError(.invalid, .invalid, "a conditional interaction needs at least one search parameter")
         }
+        for (name, value) in parameters where value.isEmpty {
+            throw RecordError(.invalid, .invalid, "search parameter '\(name.prefix(64))' has an empty value")
+        }
         self.type = type
-        self.clauses = clauses
-    }
-
-    static func token(_ text: String) -> Token {
-        let parts = FHIRSearchEscaping.split(text, on: "|", limit: 2)
-        if parts.count == 1 { return Token(system: nil, value: parts[0]) }
-        return Token(system: parts[0], value: parts[1].isEmpty ? nil : parts[1])
+        self.parameters = parameters.map { QueryParameter(name: $0.name, value: $0.value) }
     }
 }
 
-/// FHIR search values escape `,` `|` `$` and `\` with a backslash.
-enum FHIRSearchEscaping {
-    static func split(_ text: String, on separator: Character, limit: Int = .max) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var escaping = false
-        for char in text {
-            if escaping {
-                current.append(char)
-                escaping = false
-            } else if char == "\\" {
-                escaping = true
-            } else if char == separator, parts.count < limit - 1 {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(char)
-            }
-        }
-        if escaping { current.append("\\") }
-        parts.append(current)
-        return parts
+/// One `name=value` of a query string, decoded.
+public struct QueryParameter: Sendable, Hashable {
+    public let name: String
+    public let value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
     }
 }

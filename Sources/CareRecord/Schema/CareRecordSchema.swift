@@ -8,8 +8,11 @@ import Storage
 /// log in the version table, not beside it, saves a write per resource and cannot disagree.
 /// `method` is the interaction that wrote the version (a PUT that creates is an update) and
 /// `created` whether it brought the resource into being (first version, or after a deletion).
-/// `resource` points at the current version of each resource; `resource_identifier` indexes
-/// identifiers for conditional interactions (the search index of part 2 generalises it).
+/// `resource` points at the current version of each resource.
+///
+/// The second migration gives `resource` an integer `rid` (stable for the life of a resource:
+/// updates keep it) so that the search index stores small integers, not type and id, and
+/// replaces `resource_identifier` with the search index (`SearchIndexSchema`).
 public enum CareRecordSchema {
     public static let migrations: [Migration] = [
         Migration("2026-11-23-record-v1", sql: """
@@ -45,5 +48,22 @@ public enum CareRecordSchema {
             CREATE INDEX resource_identifier_value ON resource_identifier (type, value, system);
             CREATE INDEX resource_identifier_owner ON resource_identifier (type, id);
             """),
+        Migration("2026-11-23-search-v1", sql: """
+            CREATE TABLE resource_current (
+                rid INTEGER PRIMARY KEY,
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                seq INTEGER NOT NULL REFERENCES resource_version (seq),
+                deleted INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO resource_current (type, id, version, seq, deleted)
+                SELECT type, id, version, seq, deleted FROM resource ORDER BY seq;
+            DROP TABLE resource;
+            ALTER TABLE resource_current RENAME TO resource;
+            CREATE UNIQUE INDEX resource_key ON resource (type, id);
+            CREATE INDEX resource_type_rid ON resource (type, rid);
+            DROP TABLE resource_identifier;
+            """ + SearchIndexSchema.tables),
     ]
 }

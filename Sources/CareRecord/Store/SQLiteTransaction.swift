@@ -1,10 +1,22 @@
 import FHIR
 import GRDB
+import Storage
 
 /// `StoreTransaction` on a GRDB connection that is inside a write transaction. Statements are
 /// cached by SQL text, so a bulk load prepares each once.
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
+    let search: SearchContext
+    /// For `ap` date conditions in conditional interactions.
+    let clock: @Sendable () -> FHIRInstant
+    let index: SQLiteSearchIndexWriter
+
+    init(db: Database, search: SearchContext, clock: @escaping @Sendable () -> FHIRInstant) {
+        self.db = db
+        self.search = search
+        self.clock = clock
+        self.index = SQLiteSearchIndexWriter(db: db, ids: search.ids)
+    }
 
     func current(_ key: ResourceKey) throws -> CurrentVersion? {
         let statement = try db.cachedStatement(sql: """
@@ -20,33 +32,33 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, created: Bool,
-                body: [UInt8]?, identifiers: [IdentifierValue]) throws -> Int64 {
+                resource: JSONObject?, body: [UInt8]?) throws -> Int64 {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO resource_version (type, id, version, last_updated, method, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         try insert.execute(arguments: [key.type, key.id, version, lastUpdated.millisecondsSince1970,
                                        method.rawValue, created, body.map { Data($0) }])
         let sequence = db.lastInsertedRowID
+        // The upsert keeps `rid` when the resource exists, so index rows and paging cursors
+        // that hold it stay valid across versions.
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO resource (type, id, version, seq, deleted) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted
+            RETURNING rid
             """)
-        try upsert.execute(arguments: [key.type, key.id, version, sequence, method == .delete])
-        if version > 1 {
-            let clear = try db.cachedStatement(sql: "DELETE FROM resource_identifier WHERE type = ? AND id = ?")
-            try clear.execute(arguments: [key.type, key.id])
+        guard let rid = try Int64.fetchOne(upsert, arguments: [key.type, key.id, version, sequence, method == .delete]) else {
+            throw StorageError(.corrupt, detail: "the upsert of a resource row returned no rid")
         }
-        if !identifiers.isEmpty {
-            let index = try db.cachedStatement(sql: "INSERT INTO resource_identifier (type, id, system, value) VALUES (?, ?, ?, ?)")
-            for identifier in identifiers {
-                try index.execute(arguments: [key.type, key.id, identifier.system, identifier.value])
-            }
+        if let indexer = search.indexer {
+            if version > 1 { try index.clear(rid) }
+            if let resource { try index.insert(rid, type: key.type, entries: indexer.entries(for: resource, type: key.type)) }
         }
         return sequence
     }
 
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String] {
-        try SQLiteReads.matches(db, query, limit: limit)
+        let parsed = try SearchQueryParser(context: search, clock: clock).conditional(query)
+        return try SearchExecutor(db: db, context: search).ids(parsed, limit: limit)
     }
 
     func isolated<T>(_ body: () throws -> T) throws -> T {

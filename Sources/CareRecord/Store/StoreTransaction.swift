@@ -8,11 +8,12 @@ protocol StoreTransaction {
     func current(_ key: ResourceKey) throws -> CurrentVersion?
     /// One stored version, or the current one when `version` is nil.
     func version(_ key: ResourceKey, _ version: Int?) throws -> StoredVersion?
-    /// Appends a version, makes it current, and replaces the identifier index entries.
+    /// Appends a version, makes it current, and replaces its search index rows with those of
+    /// `resource` (the stamped body as an object; nil for a deletion, which has none).
     func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, created: Bool,
-                body: [UInt8]?, identifiers: [IdentifierValue]) throws -> Int64
-    /// Ids of live resources matching every clause of `query`, at most `limit` of them
-    /// (two are enough to tell "one" from "several").
+                resource: JSONObject?, body: [UInt8]?) throws -> Int64
+    /// Ids of live resources matching the search `query`, at most `limit` of them (two are
+    /// enough to tell "one" from "several"). A search that is not valid throws `RecordError`.
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String]
     /// Runs `body` so that its writes are undone if it throws, leaving earlier work intact.
     func isolated<T>(_ body: () throws -> T) throws -> T
@@ -23,12 +24,6 @@ struct CurrentVersion: Sendable, Hashable {
     let version: Int
     let lastUpdated: FHIRInstant
     let deleted: Bool
-}
-
-/// An identifier system and value, as indexed for conditional interactions.
-public struct IdentifierValue: Sendable, Hashable {
-    public let system: String
-    public let value: String
 }
 
 extension StoreTransaction {

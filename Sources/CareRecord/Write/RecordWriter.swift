@@ -131,14 +131,13 @@ struct RecordWriter<Transaction: StoreTransaction> {
         var now = environment.now()
         if let current, current.lastUpdated > now { now = current.lastUpdated }
         var body: [UInt8]?
-        var identifiers: [IdentifierValue] = []
+        var stamped: JSONObject?
         if let resource {
-            let stamped = ResourceBody.stamped(resource, id: key.id, version: version, lastUpdated: now)
-            body = JSONSerializer.bytes(.object(stamped))
-            identifiers = ResourceBody.identifiers(stamped)
+            stamped = ResourceBody.stamped(resource, id: key.id, version: version, lastUpdated: now)
+            body = stamped.map { JSONSerializer.bytes(.object($0)) }
         }
         let sequence = try transaction.append(key, version: version, lastUpdated: now, method: method, created: created,
-                                              body: body, identifiers: identifiers)
+                                              resource: stamped, body: body)
         return StoredVersion(key: key, version: version, lastUpdated: now, method: method, sequence: sequence,
                              created: created, body: body)
     }

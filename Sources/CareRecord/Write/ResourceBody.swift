@@ -14,20 +14,4 @@ enum ResourceBody {
         resource.set("meta", .object(meta), at: 2)
         return resource
     }
-
-    /// The resource's own identifiers (`identifier`, one or many), for conditional lookups.
-    static func identifiers(_ resource: JSONObject) -> [IdentifierValue] {
-        let elements: [JSON]
-        switch resource["identifier"] {
-        case .array(let array): elements = array
-        case .object(let object): elements = [.object(object)]
-        default: return []
-        }
-        var seen = Set<IdentifierValue>()
-        return elements.compactMap { element in
-            guard let value = element["value"]?.stringValue else { return nil }
-            let identifier = IdentifierValue(system: element["system"]?.stringValue ?? "", value: value)
-            return seen.insert(identifier).inserted ? identifier : nil
-        }
-    }
 }

@@ -1,0 +1,98 @@
+import GRDB
+
+/// A set of resources, as a SQL SELECT of `rid`s. Search parameters become these; chains and
+/// `_has` nest them. Only placeholders go into the SQL text: every value a client sent is a
+/// bound argument.
+indirect enum RidSet: Sendable {
+    /// Index rows of `table` for any of `pids` that meet `condition` (SQL over the table's
+    /// columns, with `?` for `arguments`).
+    case rows(table: String, pids: [Int64], condition: String, arguments: [DatabaseValue])
+    /// Live resources of `types` (all types when empty) that meet `condition` over the
+    /// `resource` row `r`: clauses that are not sets themselves (`_id`, `:not`, `:missing`).
+    case resources(types: [String], condition: String, arguments: [DatabaseValue])
+    /// Any of the sets.
+    case union([RidSet])
+    /// Every one of the sets (a chain's target clauses all hold for one target).
+    case intersection([RidSet])
+    /// Resources whose reference (through one of `pids`) points at a resource of
+    /// `targetType` in `targets`: a chained parameter.
+    case referencing(pids: [Int64], targetType: String, targets: RidSet)
+    /// Resources of `type` that some resource in `sources` points at through one of `pids`:
+    /// reverse chaining (`_has`).
+    case referencedBy(type: String, pids: [Int64], sources: RidSet)
+
+    /// The SELECT, appending its arguments to `arguments`.
+    func sql(_ arguments: inout [DatabaseValue]) -> String {
+        switch self {
+        case .rows(let table, let pids, let condition, let values):
+            arguments += pids.map(\.databaseValue)
+            arguments += values
+            let test = condition.isEmpty ? "" : " AND (\(condition))"
+            return "SELECT rid FROM \(table) WHERE pid \(Self.inList(pids.count))\(test)"
+        case .resources(let types, let condition, let values):
+            arguments += types.map(\.databaseValue)
+            arguments += values
+            let test = condition.isEmpty ? "" : " AND (\(condition))"
+            let typeTest = types.isEmpty ? "1" : "r.type \(Self.inList(types.count))"
+            return "SELECT r.rid FROM resource r WHERE \(typeTest) AND r.deleted = 0\(test)"
+        case .union(let sets):
+            return sets.map { $0.sql(&arguments) }.joined(separator: " UNION ")
+        case .intersection(let sets):
+            return sets.map { $0.sql(&arguments) }.joined(separator: " INTERSECT ")
+        case .referencing(let pids, let targetType, let targets):
+            arguments += pids.map(\.databaseValue)
+            arguments.append(targetType.databaseValue)
+            arguments.append(targetType.databaseValue)
+            let inner = targets.sql(&arguments)
+            return """
+                SELECT ref.rid FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) \
+                AND ref.target_type = ? AND ref.target_id IN (SELECT c.id FROM resource c WHERE c.type = ? AND c.rid IN (\(inner)))
+                """
+        case .referencedBy(let type, let pids, let sources):
+            arguments.append(type.databaseValue)
+            arguments += pids.map(\.databaseValue)
+            arguments.append(type.databaseValue)
+            let inner = sources.sql(&arguments)
+            return """
+                SELECT h.rid FROM resource h WHERE h.type = ? AND h.deleted = 0 AND h.id IN (SELECT ref.target_id \
+                FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) AND ref.target_type = ? AND ref.rid IN (\(inner)))
+                """
+        }
+    }
+
+    static func inList(_ count: Int) -> String {
+        count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: max(count, 1)).joined(separator: ", ") + ")"
+    }
+}
+
+/// One condition of a search on the resources `r` being searched; clauses are ANDed.
+enum SearchClause: Sendable {
+    /// `r` is in the set.
+    case within(RidSet)
+    /// `r` has no index row of `table` for `pids` meeting `condition` (`:not`, `:missing=true`,
+    /// `ne`): tested per candidate through the (rid, pid) primary key, never by building the
+    /// complement.
+    case without(table: String, pids: [Int64], condition: String, arguments: [DatabaseValue])
+    /// `r` has some index row of `table` for `pids` (`:missing=false`).
+    case having(table: String, pids: [Int64])
+    /// A condition on `r` itself (`_id`) or its current version `v` (`_lastUpdated`).
+    case row(condition: String, arguments: [DatabaseValue])
+
+    func sql(_ arguments: inout [DatabaseValue]) -> String {
+        switch self {
+        case .within(let set):
+            return "r.rid IN (\(set.sql(&arguments)))"
+        case .without(let table, let pids, let condition, let values):
+            arguments += pids.map(\.databaseValue)
+            arguments += values
+            let test = condition.isEmpty ? "" : " AND (\(condition))"
+            return "NOT EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = r.rid AND x.pid \(RidSet.inList(pids.count))\(test))"
+        case .having(let table, let pids):
+            arguments += pids.map(\.databaseValue)
+            return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = r.rid AND x.pid \(RidSet.inList(pids.count)))"
+        case .row(let condition, let values):
+            arguments += values
+            return "(\(condition))"
+        }
+    }
+}

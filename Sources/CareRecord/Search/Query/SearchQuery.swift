@@ -1,0 +1,55 @@
+import FHIR
+import GRDB
+
+/// A search, parsed and checked against the definitions: what to match (clauses, ANDed),
+/// how to order and page, and what else to return. Made by `SearchQueryParser`; run by
+/// `SearchExecutor`. Conditional interactions use the same type with only clauses.
+public struct SearchQuery: Sendable {
+    /// The resource types searched; empty for a system search over every type.
+    public let types: [String]
+    let clauses: [SearchClause]
+    let sort: [SearchSortKey]
+    /// Page size (`_count`); 0 asks for the total only.
+    public let count: Int
+    public let total: SearchTotal
+    public let summary: SearchSummary?
+    /// `_elements`: the top-level members to keep (plus the mandatory ones).
+    public let elements: [String]?
+    let includes: [SearchInclude]
+    let revIncludes: [SearchInclude]
+    let cursor: SearchCursor?
+    /// Parameters ignored under `Prefer: handling=lenient`, as sent.
+    public let ignored: [String]
+    /// The parameters as understood, for the self link (without the paging cursor).
+    public let applied: [(name: String, value: String)]
+}
+
+public enum SearchTotal: String, Sendable {
+    case none, estimate, accurate
+}
+
+public enum SearchSummary: String, Sendable {
+    case `true`, text, data, count, `false`
+}
+
+/// One `_sort` key: the SQL expression of its value for resource `r` (a correlated
+/// subquery over the index, with the pid bound), and its direction.
+struct SearchSortKey: Sendable {
+    let name: String
+    let expression: String
+    let arguments: [DatabaseValue]
+    let descending: Bool
+}
+
+/// One `_include` or `_revinclude`: resources of `sourceType` point at resources of
+/// `targetType` (nil: any) through the reference parameter `pids`.
+struct SearchInclude: Sendable, Hashable {
+    let sourceType: String
+    /// As written (`subject` or `*`).
+    let parameter: String
+    /// The reference parameters it stands for.
+    let codes: [String]
+    let pids: [Int64]
+    let targetType: String?
+    let iterate: Bool
+}

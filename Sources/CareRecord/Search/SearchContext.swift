@@ -1,0 +1,36 @@
+import FHIR
+import GRDB
+
+/// What search needs about one store, made once when the record opens: the definitions, the
+/// parameter numbers of this store, and the indexer. Immutable, so readers and the writer
+/// share it freely.
+final class SearchContext: Sendable {
+    let definitions: FHIRSearchDefinitions
+    let ids: SearchParameterIDs
+    /// nil when the record was opened without search indexing (a benchmark's baseline).
+    let indexer: SearchIndexer?
+
+    /// One indexer for every store a process opens: compiling its plans costs milliseconds
+    /// (more in a debug build), which a server starting or a test opening stores should not repeat.
+    static let indexer = SearchIndexer()
+
+    init(definitions: FHIRSearchDefinitions, ids: SearchParameterIDs, indexer: SearchIndexer?) {
+        self.definitions = definitions
+        self.ids = ids
+        self.indexer = indexer
+    }
+
+    /// The index table a parameter type's rows live in; nil for `special`, which has none.
+    static func table(for type: SearchParameterType) -> String? {
+        switch type {
+        case .token, .uri: "search_token"
+        case .string: "search_string"
+        case .date: "search_date"
+        case .reference: "search_reference"
+        case .number: "search_number"
+        case .quantity: "search_quantity"
+        case .composite: "search_composite"
+        case .special: nil
+        }
+    }
+}

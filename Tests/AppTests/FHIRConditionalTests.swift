@@ -180,17 +180,20 @@ extension FHIRServerTests {
             }
         }
 
-        // MARK: Unsupported conditions
+        // MARK: Bad conditions
 
-        @Test func unsupportedConditionalParametersAre400AndStoreNothing() async throws {
+        /// Conditions take any search (issue 4), checked strictly: an unknown parameter or a
+        /// malformed value is a 400, never a condition that quietly matches everything.
+        @Test func badConditionalParametersAre400AndStoreNothing() async throws {
             try await TestServer.run { fhir, record in
-                try expectOutcome(try await fhir.put("/fhir/Patient?name=smith", Mock.patient()),
+                try expectOutcome(try await fhir.put("/fhir/Patient?nonsense=smith", Mock.patient()),
                                   .badRequest, code: "not-supported")
-                try expectOutcome(try await fhir.delete("/fhir/Patient?birthdate=1970-01-01"),
-                                  .badRequest, code: "not-supported")
+                try expectOutcome(try await fhir.delete("/fhir/Patient?birthdate=1970-13-45"),
+                                  .badRequest, code: "invalid")
                 try expectOutcome(try await fhir.post("/fhir/Patient", Mock.patient(),
-                                                      headers: [.ifNoneExist: "name=smith"]),
+                                                      headers: [.ifNoneExist: "nonsense=smith"]),
                                   .badRequest, code: "not-supported")
+                try expectOutcome(try await fhir.put("/fhir/Patient?name=smith&_count=1", Mock.patient()), .badRequest)
                 try expectOutcome(try await fhir.delete("/fhir/Patient"), .badRequest)
                 try expectOutcome(try await fhir.put("/fhir/Patient?identifier=", Mock.patient()), .badRequest)
                 try await expectNothingStored(record)
@@ -207,7 +210,8 @@ extension FHIRServerTests {
                 #expect(bundle["type"] == "searchset")
                 #expect(bundle["total"] == 1)
                 #expect(bundle.entries.map { $0["resource"]?["id"] } == [.string(id)])
-                try expectOutcome(try await fhir.get("/fhir/Patient?name=smith"), .badRequest)
+                try expectOutcome(try await fhir.get("/fhir/Patient?nonsense=smith", headers: [.prefer: "handling=strict"]),
+                                  .badRequest, code: "not-supported")
             }
         }
     }

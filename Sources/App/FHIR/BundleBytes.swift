@@ -1,7 +1,7 @@
 import CareRecord
 import FHIR
 
-/// Writes history and searchset Bundles straight from stored bytes: each resource is spliced
+/// Writes history Bundles (and, through `SearchBundle`, searchsets) straight from stored bytes: each resource is spliced
 /// in as it was stored, never parsed and re-serialised, so a page of a thousand versions
 /// costs little more than copying them.
 enum BundleBytes {
@@ -28,16 +28,8 @@ enum BundleBytes {
         return bundle(header, entries: entries)
     }
 
-    static func searchset(_ found: [StoredVersion], base: String) -> [UInt8] {
-        let header: JSON = ["resourceType": "Bundle", "type": "searchset", "total": .number(String(found.count))]
-        let entries = found.map { stored in
-            splice(["fullUrl": .string("\(base)/\(stored.key)"), "search": ["mode": "match"]], resource: stored.body)
-        }
-        return bundle(header, entries: entries)
-    }
-
     /// The entry object with `"resource": <raw bytes>` added as its last member.
-    private static func splice(_ entry: JSONObject, resource: [UInt8]?) -> [UInt8] {
+    static func splice(_ entry: JSONObject, resource: [UInt8]?) -> [UInt8] {
         var bytes = JSONSerializer.bytes(.object(entry))
         guard let resource else { return bytes }
         bytes.removeLast()
@@ -47,7 +39,7 @@ enum BundleBytes {
         return bytes
     }
 
-    private static func bundle(_ header: JSON, entries: [[UInt8]]) -> [UInt8] {
+    static func bundle(_ header: JSON, entries: [[UInt8]]) -> [UInt8] {
         var bytes = JSONSerializer.bytes(header)
         guard !entries.isEmpty else { return bytes }
         bytes.removeLast()

@@ -5,6 +5,9 @@ import Hummingbird
 extension FHIRController {
     @Sendable func read(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
+        if try context.parameters.require("id") == "$everything", try resourceType(context) == "Patient" {
+            return try await everything(request, patient: nil)
+        }
         let stored = try await record.read(try resourceKey(context))
         return FHIRResponse.bytes(stored.body ?? [], headers: FHIRResponse.versionHeaders(stored, base: nil, location: false))
     }

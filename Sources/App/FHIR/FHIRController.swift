@@ -24,8 +24,11 @@ struct FHIRController: Sendable {
             return FHIRResponse.bytes(capabilityStatement)
         }
         group.post("", use: postBundle)
+        group.get("", use: systemSearch)
+        group.post("_search", use: systemSearchPost)
         group.get("_history", use: systemHistory)
         group.get(":type", use: search)
+        group.post(":type/_search", use: searchPost)
         group.post(":type", use: create)
         group.put(":type", use: conditionalUpdate)
         group.delete(":type", use: conditionalDelete)
@@ -35,6 +38,7 @@ struct FHIRController: Sendable {
         group.delete(":type/:id", use: delete)
         group.patch(":type/:id", use: patch)
         group.get(":type/:id/_history", use: instanceHistory)
+        group.get(":type/:id/:target", use: compartmentSearch)
         group.get(":type/:id/_history/:version", use: vread)
     }
 }

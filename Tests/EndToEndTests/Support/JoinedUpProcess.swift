@@ -58,7 +58,7 @@ final class JoinedUpProcess: @unchecked Sendable {
     }
 
     /// For `serve --port 0`: the port from the server's "listening on" log line.
-    func waitForPort(timeout: Duration = .seconds(30)) async throws -> Int {
+    func waitForPort(timeout: Duration = .seconds(120)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = standardError.split(separator: "\n").first(where: { $0.contains("listening on") }),

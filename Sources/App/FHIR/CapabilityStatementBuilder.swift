@@ -4,17 +4,23 @@ import FHIR
 /// The CapabilityStatement: exactly what this server does, no more. Each line here is backed
 /// by a route and by tests; when an interaction is added, it is listed here in the same change.
 enum CapabilityStatementBuilder {
+    /// One `searchParam`, with the modifiers that work on it in `documentation` (R4 has no
+    /// element for them).
+    static func searchParam(_ parameter: SearchParameter) -> JSON {
+        var text = "Modifiers: " + SearchCapabilities.modifiers(of: parameter).map { ":\($0)" }.joined(separator: ", ")
+        if parameter.type == .reference { text += "; chaining (up to 3 links) and _has" }
+        if [.date, .number, .quantity].contains(parameter.type) { text += "; prefixes eq ne gt lt ge le sa eb ap" }
+        return ["name": .string(parameter.code), "definition": .string(parameter.url), "type": .string(parameter.type.rawValue),
+                "documentation": .string(text)]
+    }
+
     static let version = "0.1.0"
 
     static func build(definitions: FHIRDefinitions = .r4) -> JSON {
         let interactions: [JSON] = ["read", "vread", "update", "patch", "delete", "history-instance", "history-type",
                                     "create", "search-type"].map { ["code": .string($0)] }
         let resources: [JSON] = definitions.resourceTypes.sorted().map { type in
-            var searchParams: [JSON] = [["name": "_id", "type": "token", "definition": "http://hl7.org/fhir/SearchParameter/Resource-id"]]
-            if definitions.element("identifier", of: type) != nil {
-                searchParams.append(["name": "identifier", "type": "token"])
-            }
-            return [
+            var resource: JSONObject = [
                 "type": .string(type),
                 "interaction": .array(interactions),
                 "versioning": "versioned-update",
@@ -25,8 +31,15 @@ enum CapabilityStatementBuilder {
                 "conditionalUpdate": true,
                 "conditionalDelete": "single",
                 "referencePolicy": ["literal", "logical"],
-                "searchParam": .array(searchParams),
+                "searchParam": .array(SearchCapabilities.parameters(of: type).map(searchParam)),
+                "searchInclude": .array(SearchCapabilities.includes(of: type).map { .string($0) }),
+                "searchRevInclude": .array(SearchCapabilities.revIncludes(of: type).map { .string($0) }),
             ]
+            if type == "Patient" {
+                resource["operation"] = [["name": "everything",
+                                          "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"]]
+            }
+            return .object(resource)
         }
         return [
             "resourceType": "CapabilityStatement",
@@ -42,7 +55,10 @@ enum CapabilityStatementBuilder {
             "rest": [[
                 "mode": "server",
                 "resource": .array(resources),
-                "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
+                "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"], ["code": "search-system"]],
+                "searchParam": .array(["_id", "_lastUpdated", "_tag", "_profile", "_security", "_source"].compactMap { code in
+                    FHIRSearchDefinitions.r4.parameter(code, of: "Patient").map(searchParam)
+                }),
             ]],
         ]
     }

@@ -60,8 +60,9 @@ indirect enum RidSet: Sendable {
         }
     }
 
+    /// `= ?` or `IN (?, ?, ...)`; `IN ()` (SQLite: never true) for an empty list.
     static func inList(_ count: Int) -> String {
-        count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: max(count, 1)).joined(separator: ", ") + ")"
+        count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
 }
 

@@ -27,7 +27,7 @@ extension SearchQueryParser {
         let (nextCode, _) = Self.splitModifier(nextLink)
         var sets: [RidSet] = []
         for target in targets where Self.isCommon(nextCode) || context.definitions.parameter(nextCode, of: target) != nil {
-            let inner = try known(fullName) { try set(rest, value, on: [target], depth: depth + 1) }
+            let inner = try known(fullName) { try naming(fullName) { try set(rest, value, on: [target], depth: depth + 1) } }
             sets.append(.referencing(pids: pids(parameter), targetType: target, targets: inner))
         }
         guard !sets.isEmpty else {
@@ -57,7 +57,7 @@ extension SearchQueryParser {
         guard !referred.isEmpty else {
             throw Self.error(name, "\(sourceType).\(referenceCode) never refers to \(Self.typeList(types))")
         }
-        let sources = try known(name) { try set(rest, value, on: [sourceType], depth: depth + 1) }
+        let sources = try known(name) { try naming(name) { try set(rest, value, on: [sourceType], depth: depth + 1) } }
         let pids = [context.ids.pid(sourceType, referenceCode)].compactMap { $0 }
         let sets = referred.map { RidSet.referencedBy(type: $0, pids: pids, sources: sources) }
         return .within(sets.count == 1 ? sets[0] : .union(sets))
@@ -66,6 +66,21 @@ extension SearchQueryParser {
     /// Parameters every resource has, which the definitions need not list per type.
     static func isCommon(_ code: String) -> Bool {
         code == "_id" || code == "_lastUpdated" || code.hasPrefix("_has")
+    }
+
+    /// Runs `body`, so that an error about a link inside a chain names the parameter as the
+    /// client wrote it (`subject.organization.name`, not `organization.name`).
+    func naming<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as RecordError {
+            let full = String(name.prefix(100))
+            throw RecordError(error.kind, error.issues.map { issue in
+                var issue = issue
+                issue.expression = [full]
+                return issue
+            })
+        }
     }
 
     /// Runs `body`, turning "unknown parameter" into an error of `name`.

@@ -62,6 +62,9 @@ extension SearchQueryParser {
     /// `code` on every one of `types`; unknown (for lenient handling) when none defines it.
     func resolve(_ code: String, on types: [String]) throws -> ResolvedParameter {
         let definitions = types.compactMap { context.definitions.parameter(code, of: $0) }
+        if let definition = definitions.first, !SearchCapabilities.isSupported(definition) {
+            throw RecordError(.invalid, .notSupported, "search parameter '\(code)' (\(definition.type)) is not supported", at: [code])
+        }
         if definitions.isEmpty {
             if let reason = types.lazy.compactMap({ context.definitions.unsupported(of: $0)[code] }).first {
                 throw RecordError(.invalid, .notSupported, "search parameter '\(code)' is not supported: \(reason)", at: [code])
@@ -132,9 +135,15 @@ extension SearchQueryParser {
     }
 
     func idClause(_ name: String, _ modifier: String?, _ values: [String]) throws -> SearchClause {
-        try refuseModifier(name, modifier, allowed: [])
+        if modifier == "missing" {
+            // Every resource has an id.
+            guard values == ["true"] || values == ["false"] else { throw Self.error(name, ":missing takes true or false") }
+            return .row(condition: values[0] == "true" ? "0" : "1", arguments: [])
+        }
+        guard modifier == nil || modifier == "not" else { throw badModifier(name, modifier, allowed: ["not"]) }
         let ids = values.map(SearchEscaping.unescape)
-        return .row(condition: "r.id " + RidSet.inList(ids.count), arguments: ids.map(\.databaseValue))
+        let test = "r.id " + RidSet.inList(ids.count)
+        return .row(condition: modifier == nil ? test : "NOT (\(test))", arguments: ids.map(\.databaseValue))
     }
 
     func lastUpdatedClause(_ name: String, _ modifier: String?, _ values: [String]) throws -> SearchClause {

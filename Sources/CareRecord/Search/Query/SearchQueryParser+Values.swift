@@ -128,7 +128,7 @@ extension SearchQueryParser {
             guard FHIRDefinitions.r4.isResourceType(modifier) else {
                 throw badModifier(name, modifier, allowed: ["identifier", "[type]"])
             }
-            guard targets.contains(modifier) else {
+            guard targets.isEmpty || targets.contains(modifier) else {
                 throw Self.error(name, "\(modifier) is not a type this parameter can refer to")
             }
         }
@@ -143,6 +143,8 @@ extension SearchQueryParser {
             if let type = reference.type {
                 return ("target_type = ? AND target_id = ?", [type.databaseValue, id.databaseValue])
             }
+            // A parameter whose definition names no target types may refer to any.
+            if targets.isEmpty { return ("target_id = ? AND target_type != ''", [id.databaseValue]) }
             return ("target_type \(RidSet.inList(targets.count)) AND target_id = ?",
                     targets.map(\.databaseValue) + [id.databaseValue])
         }

@@ -22,11 +22,14 @@ extension FHIRServerTests {
                     ("noSystem", SearchMock.observation(SearchMock.concept([["code": "8480-6"]]))),
                     ("otherLoinc", SearchMock.observation(SearchMock.concept([SearchMock.coding("http://loinc.org", "8462-4")]))),
                     ("textOnly", SearchMock.observation(["text": "Heart rate"])),
+                    ("both", SearchMock.observation(SearchMock.concept([SearchMock.coding("http://snomed.info/sct", "271649006"),
+                                                                        SearchMock.coding("http://loinc.org", "8480-6")]))),
                 ])
-                try await fhir.expectSearch("Observation?code=8480-6", ["loinc", "snomed", "noSystem"], ids)
-                try await fhir.expectSearch("Observation?code=http://loinc.org|8480-6", ["loinc"], ids)
+                try await fhir.expectSearch("Observation?code=8480-6", ["loinc", "snomed", "noSystem", "both"], ids)
+                try await fhir.expectSearch("Observation?code=http://loinc.org|8480-6", ["loinc", "both"], ids)
                 try await fhir.expectSearch("Observation?code=|8480-6", ["noSystem"], ids)
-                try await fhir.expectSearch("Observation?code=http://loinc.org|", ["loinc", "otherLoinc"], ids)
+                try await fhir.expectSearch("Observation?code=http://loinc.org|", ["loinc", "otherLoinc", "both"], ids)
+                // A resource with any matching value is not a :not match, whatever its other values.
                 try await fhir.expectSearch("Observation?code:not=http://loinc.org|8480-6",
                                             ["snomed", "noSystem", "otherLoinc", "textOnly"], ids)
             }
@@ -106,6 +109,7 @@ extension FHIRServerTests {
                     ("smith", SearchMock.patient(["name": [["family": "Smith", "given": ["Cwen"]]]])),
                     ("mcsmith", SearchMock.patient(["name": [["family": "McSmith", "given": ["John"]]]])),
                     ("upper", SearchMock.patient(["name": [["family": "SMITH", "given": ["Jo"]]]])),
+                    ("underscore", SearchMock.patient(["name": [["family": "Ab_cd"]]])),
                 ])
                 try await fhir.expectSearch("Patient?family=cwik", ["cwikla", "cwikowski"], ids)
                 try await fhir.expectSearch("Patient?family=ĆWIKŁA", ["cwikla"], ids)
@@ -114,6 +118,10 @@ extension FHIRServerTests {
                 try await fhir.expectSearch("Patient?family:exact=Ćwikła", ["cwikla"], ids)
                 try await fhir.expectSearch("Patient?family:exact=Cwikła", [], ids)
                 try await fhir.expectSearch("Patient?family:contains=MITH", ["smith", "mcsmith", "upper"], ids)
+                try await fhir.expectSearch("Patient?family:contains=IKŁ", ["cwikla"], ids)
+                // `_` and `%` are literal characters, not SQL LIKE wildcards.
+                try await fhir.expectSearch("Patient?family:contains=_", ["underscore"], ids)
+                try await fhir.expectSearch("Patient?family:contains=%", [], ids)
                 try await fhir.expectSearch("Patient?name=cw", ["cwikla", "cwikowski", "smith"], ids)
                 try await fhir.expectSearch("Patient?given=cw", ["smith"], ids)
                 try await fhir.expectSearch("Patient?name:exact=Cwen", ["smith"], ids)

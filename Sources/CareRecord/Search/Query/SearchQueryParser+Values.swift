@@ -132,21 +132,30 @@ extension SearchQueryParser {
                 throw Self.error(name, "\(modifier) is not a type this parameter can refer to")
             }
         }
-        let conditions = try values.map { text -> SearchConditions.Condition in
+        var conditions: [SearchConditions.Condition] = []
+        for text in values {
             let reference = try value(name) { () throws(SearchValueError) in
                 try ReferenceSearchValue.parse(text, typeModifier: modifier, baseURL: baseURL)
             }
             if let url = reference.url {
-                return ("target_type = '' AND target_id = ?", [url.databaseValue])
+                conditions.append(("target_type = '' AND target_id = ?", [url.databaseValue]))
+                continue
             }
             guard let id = reference.id else { throw Self.error(name, "the reference names no resource") }
-            if let type = reference.type {
-                return ("target_type = ? AND target_id = ?", [type.databaseValue, id.databaseValue])
+            let types = reference.type.map { [$0] } ?? targets
+            if types.isEmpty {
+                // A parameter whose definition names no target types may refer to any.
+                conditions.append(("target_id = ? AND target_type != ''", [id.databaseValue]))
+            } else {
+                conditions.append(("target_type \(RidSet.inList(types.count)) AND target_id = ?",
+                                   types.map(\.databaseValue) + [id.databaseValue]))
             }
-            // A parameter whose definition names no target types may refer to any.
-            if targets.isEmpty { return ("target_id = ? AND target_type != ''", [id.databaseValue]) }
-            return ("target_type \(RidSet.inList(targets.count)) AND target_id = ?",
-                    targets.map(\.databaseValue) + [id.databaseValue])
+            // The same resource written as an absolute URL under this server's base is stored
+            // as that URL (the index does not know the base), so look for it too.
+            if let base = baseURL.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }), !types.isEmpty {
+                let urls = types.map { "\(base)/\($0)/\(id)" }
+                conditions.append(("target_type = '' AND target_id \(RidSet.inList(urls.count))", urls.map(\.databaseValue)))
+            }
         }
         return Self.anyRow("search_reference", pids(parameter), conditions)
     }

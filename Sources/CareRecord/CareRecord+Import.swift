@@ -34,9 +34,34 @@ extension CareRecord {
     }
 
     /// Stores a validated batch in one write transaction; see `importResources(_: [JSON])`.
+    ///
+    /// First optimistically, without a savepoint per resource: a savepoint copies every page a
+    /// resource first touches (with the search index, some twenty), and almost every batch
+    /// writes cleanly. If any resource fails, that transaction is rolled back whole and the
+    /// batch is written again with a savepoint per resource, so each fails on its own.
     public func importResources(_ batch: ImportBatch) async throws -> [Result<WriteResult, RecordError>] {
         let ready = batch.prepared
-        return try await write { writer in
+        do {
+            return try await write { writer in
+                try ready.map { item -> Result<WriteResult, RecordError> in
+                    switch item {
+                    case .failure(let error): return .failure(error)
+                    case .success(let object):
+                        do {
+                            return .success(try Self.store(object, writer: writer))
+                        } catch let error as RecordError {
+                            throw OptimisticImportFailed(error: error)
+                        }
+                    }
+                }
+            }
+        } catch is OptimisticImportFailed {
+            return try await importIsolated(ready)
+        }
+    }
+
+    private func importIsolated(_ ready: [Result<JSONObject, RecordError>]) async throws -> [Result<WriteResult, RecordError>] {
+        try await write { writer in
             var results: [Result<WriteResult, RecordError>] = []
             results.reserveCapacity(ready.count)
             for item in ready {
@@ -45,13 +70,7 @@ extension CareRecord {
                     results.append(.failure(error))
                 case .success(let object):
                     do {
-                        results.append(.success(try writer.transaction.isolated {
-                            let type = object["resourceType"]?.stringValue ?? ""
-                            if let id = object["id"]?.stringValue {
-                                return try writer.update(object, key: ResourceKey(type, id), ifMatch: nil)
-                            }
-                            return try writer.create(object, type: type)
-                        }))
+                        results.append(.success(try writer.transaction.isolated { try Self.store(object, writer: writer) }))
                     } catch let error as RecordError {
                         // Storage failures are not the record's fault: they end the import.
                         results.append(.failure(error))
@@ -61,4 +80,18 @@ extension CareRecord {
             return results
         }
     }
+
+    /// A resource with an id is stored under it (update as create); one without gets a new id.
+    private static func store(_ object: JSONObject, writer: RecordWriter<SQLiteTransaction>) throws -> WriteResult {
+        let type = object["resourceType"]?.stringValue ?? ""
+        if let id = object["id"]?.stringValue {
+            return try writer.update(object, key: ResourceKey(type, id), ifMatch: nil)
+        }
+        return try writer.create(object, type: type)
+    }
+}
+
+/// Thrown out of the optimistic write so that its transaction rolls back.
+private struct OptimisticImportFailed: Error {
+    let error: RecordError
 }

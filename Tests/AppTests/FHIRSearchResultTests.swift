@@ -150,6 +150,11 @@ extension FHIRServerTests {
                                                      contentType: "application/x-www-form-urlencoded")
                 #expect(try systemPost.json().entryIDs() == [ids[1]])
                 try expectOutcome(try await fhir.get("/fhir?_type=Patient,Observation&family=x"), .badRequest)
+                // Without _type: every type, with the parameters all types share.
+                let everyType = try await fhir.searchBundle("/fhir?_id=\(observation),\(ids[0])")
+                #expect(Set(everyType.entryIDs()) == [observation, ids[0]])
+                let strict = try await fhir.get("/fhir?family=x", headers: [.prefer: "handling=strict"])
+                try expectOutcome(strict, .badRequest)
             }
         }
 
@@ -260,6 +265,11 @@ extension FHIRServerTests {
                 #expect(try await fhir.get("/fhir/Patient?family=\(long)").status == .ok)
                 let many = (0..<500).map { "id-\($0)" }.joined(separator: ",")
                 #expect(try await fhir.get("/fhir/Patient?_id=\(many)").status == .ok)
+                // Past the bounds: a clear refusal, not an unbounded statement.
+                let tooMany = (0..<1_001).map { "id-\($0)" }.joined(separator: ",")
+                try expectOutcome(try await fhir.get("/fhir/Patient?_id=\(tooMany)"), .badRequest)
+                let parameters = (0..<101).map { "family=a\($0)" }.joined(separator: "&")
+                try expectOutcome(try await fhir.get("/fhir/Patient?\(parameters)"), .badRequest, code: "too-costly")
                 #expect(try await record.counts()["Patient"] == 2)
             }
         }

@@ -22,6 +22,9 @@ extension SearchQueryParser {
         if alternatives.contains(where: \.isEmpty) {
             throw Self.error(name, "a value between commas is empty")
         }
+        guard alternatives.count <= Self.maximumAlternatives else {
+            throw Self.error(name, "at most \(Self.maximumAlternatives) values may be given, separated by commas")
+        }
         switch code {
         case "_id": return try idClause(name, modifier, alternatives)
         case "_lastUpdated": return try lastUpdatedClause(name, modifier, alternatives)

@@ -18,6 +18,9 @@ struct SearchQueryParser {
     static let maximumCount = 1_000
     /// Chains longer than this are refused: each hop multiplies the work.
     static let maximumChainDepth = 3
+    /// Bounds on one search, so that a hostile URL cannot make one statement of unbounded size.
+    static let maximumParameters = 100
+    static let maximumAlternatives = 1_000
     /// Parameters the server reads but that change nothing in the answer.
     static let ignoredResultParameters: Set<String> = ["_format", "_pretty"]
 
@@ -44,12 +47,18 @@ struct SearchQueryParser {
     /// search), optionally inside the compartment of one resource.
     func search(types: [String], parameters: [QueryParameter], strict: Bool,
                 compartment: ResourceKey? = nil) throws -> SearchQuery {
+        guard parameters.count <= Self.maximumParameters else {
+            throw RecordError(.invalid, .tooCostly, "a search may have at most \(Self.maximumParameters) parameters")
+        }
         var builder = SearchQueryBuilder(types: types, strict: strict)
         var results = SearchResultParameters()
         // `_type` first: it decides which types the other parameters are checked against.
         for parameter in parameters where parameter.name == "_type" {
             try results.readTypes(parameter, into: &builder)
         }
+        // A search across every type checks its parameters against every type: only those
+        // all types share (`_id`, `_lastUpdated`, `_tag`, `_profile`, `_security`) apply.
+        if builder.types.isEmpty { builder.types = FHIRDefinitions.r4.resourceTypes.sorted() }
         if let compartment { try addCompartment(compartment, to: &builder) }
         for parameter in parameters where parameter.name != "_type" {
             if Self.ignoredResultParameters.contains(parameter.name) { continue }

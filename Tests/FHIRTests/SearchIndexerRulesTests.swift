@@ -44,7 +44,6 @@ struct SearchIndexerRulesTests {
             Self.parameter("gender", .token, Self.path("gender", "code"), on: "Patient"),
             Self.parameter("language", .token, Self.path("language", "code"), on: "Patient"))
         #expect(entries == [
-            SearchIndexEntry("gender", .token(system: "", code: "other")),
             SearchIndexEntry("gender", .token(system: "http://hl7.org/fhir/administrative-gender", code: "other")),
             SearchIndexEntry("language", .token(system: "", code: "en")),
         ])

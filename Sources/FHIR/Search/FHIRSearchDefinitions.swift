@@ -20,6 +20,7 @@ public final class FHIRSearchDefinitions: Sendable {
     /// A fingerprint of the table (FNV-1a, hex): stable across processes, so a store can record
     /// which definitions built its index and notice when they change.
     public let fingerprint: String
+    let aliases: SearchAliases
 
     init(table: String) {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -80,6 +81,7 @@ public final class FHIRSearchDefinitions: Sendable {
         }
         flush()
         self.parametersByType = parameters
+        self.aliases = SearchAliases(parameters)
         self.unsupportedByType = unsupported
         self.compartments = compartments
         self.summary = summary
@@ -90,6 +92,17 @@ public final class FHIRSearchDefinitions: Sendable {
     /// `_tag`, `_profile`, `_security`, `_source`).
     public func parameters(of resourceType: String) -> [String: SearchParameter] {
         parametersByType[resourceType] ?? [:]
+    }
+
+    /// The parameters whose index rows hold `code`'s values on `resourceType`: `[code]`, or
+    /// for an alias (`patient` on Observation) the parameters it reads (`subject`).
+    public func indexedCodes(_ code: String, of resourceType: String) -> [String] {
+        aliases.byType[resourceType]?[code] ?? [code]
+    }
+
+    /// Whether `code` is an alias, whose values are indexed under other parameters.
+    public func isAlias(_ code: String, of resourceType: String) -> Bool {
+        aliases.byType[resourceType]?[code] != nil
     }
 
     public func parameter(_ code: String, of resourceType: String) -> SearchParameter? {

@@ -11,14 +11,24 @@ final class SearchParameterIDs: Sendable {
     static let derivedSuffixes = ["text", "of-type", "identifier"]
 
     private let ids: [String: [String: Int64]]
+    private let definitions: FHIRSearchDefinitions
 
-    private init(ids: [String: [String: Int64]]) {
+    private init(ids: [String: [String: Int64]], definitions: FHIRSearchDefinitions) {
         self.ids = ids
+        self.definitions = definitions
     }
 
-    /// The number of `key` on `type`, nil when the key is not one the definitions give.
+    /// The number of `key` on `type`, nil when the key is not one the definitions give. For
+    /// writing: the indexer emits only canonical parameters.
     func pid(_ type: String, _ key: String) -> Int64? {
         ids[type]?[key]
+    }
+
+    /// The numbers whose rows hold `key`'s values on `type`, for reading: an alias
+    /// (`patient`, `combo-code:text`) reads the rows of the parameters it repeats.
+    func pids(_ type: String, _ key: String) -> [Int64] {
+        let (code, suffix) = key.firstIndex(of: ":").map { (String(key[..<$0]), String(key[$0...])) } ?? (key, "")
+        return definitions.indexedCodes(code, of: type).compactMap { ids[type]?[$0 + suffix] }
     }
 
     /// Registers every key the definitions give (numbers already assigned are kept) and
@@ -39,7 +49,7 @@ final class SearchParameterIDs: Sendable {
             for (type, key) in missing { try insert.execute(arguments: [type, key]) }
             ids = try load(db)
         }
-        return SearchParameterIDs(ids: ids)
+        return SearchParameterIDs(ids: ids, definitions: definitions)
     }
 
     private static func load(_ db: Database) throws -> [String: [String: Int64]] {

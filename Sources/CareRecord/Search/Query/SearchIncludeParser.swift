@@ -43,6 +43,17 @@ struct SearchIncludeParser {
             codes = [code]
         }
         var target: String?
+        // An alias limited to one target type (Observation `patient`) includes only that type.
+        let limits = codes.compactMap { code in
+            context.definitions.parameter(code, of: source).flatMap { definition -> [String]? in
+                guard context.definitions.isAlias(code, of: source), definition.paths.allSatisfy({ $0.targetTypes != nil })
+                else { return nil }
+                return definition.paths.flatMap { $0.targetTypes ?? [] }
+            }
+        }
+        if limits.count == codes.count, let only = Set(limits.flatMap { $0 }).first, Set(limits.flatMap { $0 }).count == 1 {
+            target = only
+        }
         if parts.count == 3 {
             target = parts[2]
             let targets = Set(codes.flatMap { context.definitions.parameter($0, of: source)?.targets ?? [] })
@@ -51,7 +62,7 @@ struct SearchIncludeParser {
             }
         }
         return SearchInclude(sourceType: source, parameter: code, codes: codes,
-                             pids: codes.compactMap { context.ids.pid(source, $0) }, targetType: target,
+                             pids: codes.flatMap { context.ids.pids(source, $0) }, targetType: target,
                              iterate: parameter.name.hasSuffix(":iterate") || parameter.name.hasSuffix(":recurse"))
     }
 }

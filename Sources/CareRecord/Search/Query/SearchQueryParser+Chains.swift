@@ -16,7 +16,7 @@ extension SearchQueryParser {
         guard parameter.type == .reference else {
             throw Self.error(fullName, "'\(code)' is a \(parameter.type) parameter, not a reference, so it cannot be chained")
         }
-        var targets = Array(Set(parameter.definitions.flatMap(\.targets))).sorted()
+        var targets = parameter.targetLimit ?? Array(Set(parameter.definitions.flatMap(\.targets))).sorted()
         if let typeModifier {
             guard targets.contains(typeModifier) else {
                 throw Self.error(fullName, "'\(code)' cannot refer to a \(typeModifier.prefix(64))")
@@ -53,12 +53,13 @@ extension SearchQueryParser {
         guard let reference = context.definitions.parameter(referenceCode, of: sourceType), reference.type == .reference else {
             throw Self.error(name, "\(sourceType) has no reference parameter '\(referenceCode.prefix(64))'")
         }
-        let referred = types.filter(reference.targets.contains)
+        let limit = targetLimit([reference]) ?? reference.targets
+        let referred = types.filter(limit.contains)
         guard !referred.isEmpty else {
             throw Self.error(name, "\(sourceType).\(referenceCode) never refers to \(Self.typeList(types))")
         }
         let sources = try known(name) { try naming(name) { try set(rest, value, on: [sourceType], depth: depth + 1) } }
-        let pids = [context.ids.pid(sourceType, referenceCode)].compactMap { $0 }
+        let pids = context.ids.pids(sourceType, referenceCode)
         let sets = referred.map { RidSet.referencedBy(type: $0, pids: pids, sources: sources) }
         return .within(sets.count == 1 ? sets[0] : .union(sets))
     }

@@ -6,6 +6,9 @@ struct ResolvedParameter {
     let code: String
     let type: SearchParameterType
     let definitions: [SearchParameter]
+    /// For a reference alias whose paths keep only some target types (Observation `patient`
+    /// is `subject` where it refers to a Patient): those types. nil: no limit.
+    let targetLimit: [String]?
 }
 
 extension SearchQueryParser {
@@ -80,7 +83,16 @@ extension SearchQueryParser {
         guard definitions.allSatisfy({ $0.type == definitions[0].type }) else {
             throw Self.error(code, "has a different type on each of the types searched")
         }
-        return ResolvedParameter(code: code, type: definitions[0].type, definitions: definitions)
+        return ResolvedParameter(code: code, type: definitions[0].type, definitions: definitions,
+                                 targetLimit: targetLimit(definitions))
+    }
+
+    /// The target types an alias's paths keep, when every path of every definition limits them.
+    func targetLimit(_ definitions: [SearchParameter]) -> [String]? {
+        guard definitions.allSatisfy({ context.definitions.isAlias($0.code, of: $0.resourceType) }) else { return nil }
+        let paths = definitions.flatMap(\.paths)
+        guard !paths.isEmpty, paths.allSatisfy({ $0.targetTypes != nil }) else { return nil }
+        return Array(Set(paths.flatMap { $0.targetTypes ?? [] })).sorted()
     }
 
     static func typeList(_ types: [String]) -> String {
@@ -90,7 +102,7 @@ extension SearchQueryParser {
     /// The index numbers of `parameter` (or of its derived key `code:suffix`) on its types.
     func pids(_ parameter: ResolvedParameter, suffix: String? = nil) -> [Int64] {
         let key = suffix.map { "\(parameter.code):\($0)" } ?? parameter.code
-        return parameter.definitions.compactMap { context.ids.pid($0.resourceType, key) }
+        return parameter.definitions.flatMap { context.ids.pids($0.resourceType, key) }
     }
 
     /// Any of `conditions` on rows of `table`: a union, so that each alternative reads its
@@ -125,6 +137,13 @@ extension SearchQueryParser {
             throw Self.error(name, ":missing is not supported on a special parameter")
         }
         let pids = pids(parameter)
+        if let limit = parameter.targetLimit {
+            // An alias limited to some target types: only rows of those types count.
+            let condition = "target_type \(RidSet.inList(limit.count))"
+            let arguments = limit.map(\.databaseValue)
+            return flag ? .without(table: table, pids: pids, condition: condition, arguments: arguments)
+                : .within(.rows(table: table, pids: pids, condition: condition, arguments: arguments))
+        }
         return flag ? .without(table: table, pids: pids, condition: "", arguments: []) : .having(table: table, pids: pids)
     }
 

@@ -117,7 +117,7 @@ extension SearchQueryParser {
     /// `:identifier` (the reference's own identifier).
     func referenceClause(_ parameter: ResolvedParameter, _ name: String, _ modifier: String?,
                          _ values: [String]) throws -> SearchClause {
-        let targets = Array(Set(parameter.definitions.flatMap(\.targets))).sorted()
+        let targets = parameter.targetLimit ?? Array(Set(parameter.definitions.flatMap(\.targets))).sorted()
         if modifier == "identifier" {
             let conditions = try values.map { text in
                 SearchConditions.token(try value(name) { () throws(SearchValueError) in try TokenSearchValue.parse(text) })
@@ -142,7 +142,13 @@ extension SearchQueryParser {
                 continue
             }
             guard let id = reference.id else { throw Self.error(name, "the reference names no resource") }
-            let types = reference.type.map { [$0] } ?? targets
+            var types = reference.type.map { [$0] } ?? targets
+            // A type the alias's paths leave out can never match.
+            if let limit = parameter.targetLimit { types = types.filter(limit.contains) }
+            if types.isEmpty, parameter.targetLimit != nil {
+                conditions.append(("0", []))
+                continue
+            }
             if types.isEmpty {
                 // A parameter whose definition names no target types may refer to any.
                 conditions.append(("target_id = ? AND target_type != ''", [id.databaseValue]))

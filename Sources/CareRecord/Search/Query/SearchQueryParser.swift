@@ -77,7 +77,7 @@ struct SearchQueryParser {
             guard let codes = membership[type] else {
                 throw RecordError(.invalid, .notSupported, "\(type) is not in the \(owner.type) compartment")
             }
-            pids += codes.compactMap { context.ids.pid(type, $0) }
+            pids += codes.flatMap { context.ids.pids(type, $0) }
         }
         builder.clauses.append(.within(.rows(
             table: "search_reference", pids: pids, condition: "target_type = ? AND target_id = ?",

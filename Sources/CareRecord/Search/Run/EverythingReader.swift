@@ -24,7 +24,7 @@ struct EverythingReader {
         }
         let compartment = context.definitions.compartment("Patient")
         let pids = compartment.sorted(by: { $0.key < $1.key }).flatMap { type, codes in
-            codes.compactMap { context.ids.pid(type, $0) }
+            codes.flatMap { context.ids.pids(type, $0) }
         }
         var arguments: [DatabaseValue] = [query.patient.databaseValue, query.patient.databaseValue]
         arguments += pids.map(\.databaseValue)

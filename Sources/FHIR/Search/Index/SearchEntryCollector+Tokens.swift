@@ -22,11 +22,13 @@ extension SearchEntryCollector {
             }
         case .primitive:
             guard let text = value.indexText else { return }
-            add(keys.code, .token(system: "", code: text))
-            // A code bound to a value set drawing it from one system is also that system's
-            // code, so `gender=http://hl7.org/fhir/administrative-gender|female` matches.
+            // A code bound to a value set drawing it from one system is that system's code,
+            // so `gender=http://hl7.org/fhir/administrative-gender|female` matches (and
+            // `gender=female`, which takes any system); other primitives have no system.
             if let systems = path.codeSystems, let system = systems[text] {
                 add(keys.code, .token(system: system, code: text))
+            } else {
+                add(keys.code, .token(system: "", code: text))
             }
         default:
             return

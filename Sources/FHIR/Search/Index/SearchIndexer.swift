@@ -22,7 +22,7 @@ public struct SearchIndexer: Sendable {
 
     /// Changes whenever the rules change what entries a resource gets, so a store can tell
     /// that rows built by an earlier indexer need rebuilding.
-    public static let rulesVersion = 1
+    public static let rulesVersion = 2
 
     private let plansByType: [String: TypePlan]
     private let resourceTypes: Set<String>

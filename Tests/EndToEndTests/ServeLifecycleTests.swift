@@ -23,7 +23,10 @@ struct ServeLifecycleTests {
         // Large enough to take seconds to store, so SIGTERM arrives while it is in flight.
         let body = patients(10_000, bundle: 1)
         let inFlight = Task { try await HTTP.send("POST", base, body: body) }
-        try await Task.sleep(for: .seconds(1))
+        // Long enough for the request to be connected and read even on a loaded CI machine
+        // (at 1 s it sometimes was not, and the server rightly refused a late connection);
+        // storing 10,000 patients takes longer than this, so SIGTERM still finds it in flight.
+        try await Task.sleep(for: .seconds(3))
         server.signal(SIGTERM)
         let answer = try await inFlight.value
         #expect(answer.status == 200, "the request in flight when SIGTERM came was finished")

@@ -46,21 +46,54 @@ indirect enum RidSet: Sendable {
             let inner = targets.sql(&arguments)
             return """
                 SELECT ref.rid FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) \
-                AND ref.target_type = ? AND ref.target_id IN (SELECT c.id FROM resource c WHERE c.type = ? AND c.rid IN (\(inner)))
+                AND ref.target_type = ? AND ref.target_id IN (SELECT c.id FROM resource c WHERE +c.type = ? AND c.rid IN (\(inner)))
                 """
         case .referencedBy(let type, let pids, let sources):
             arguments.append(type.databaseValue)
             arguments += pids.map(\.databaseValue)
             arguments.append(type.databaseValue)
             let inner = sources.sql(&arguments)
+            // `+ref.target_type`: read the sources' own rows (primary key rid, pid), not every
+            // reference to the type through the target index.
             return """
                 SELECT h.rid FROM resource h WHERE h.type = ? AND h.deleted = 0 AND h.id IN (SELECT ref.target_id \
-                FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) AND ref.target_type = ? AND ref.rid IN (\(inner)))
+                FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) AND +ref.target_type = ? AND ref.rid IN (\(inner)))
                 """
         }
     }
 
     /// `= ?` or `IN (?, ?, ...)`; `IN ()` (SQLite: never true) for an empty list.
+    /// A test that `column` (a rid) is in the set, for a clause that does not drive the
+    /// search: index rows are probed per candidate through their (rid, pid) primary key, so
+    /// an unselective clause (`status=final` over millions) costs a lookup per candidate
+    /// instead of building its whole set.
+    func contains(_ column: String, _ arguments: inout [DatabaseValue]) -> String {
+        switch self {
+        case .rows(let table, let pids, let condition, let values):
+            arguments += pids.map(\.databaseValue)
+            arguments += values
+            let test = condition.isEmpty ? "" : " AND (\(condition))"
+            return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = \(column) AND x.pid \(Self.inList(pids.count))\(test))"
+        case .union(let sets):
+            return "(" + sets.map { $0.contains(column, &arguments) }.joined(separator: " OR ") + ")"
+        case .intersection(let sets):
+            return "(" + sets.map { $0.contains(column, &arguments) }.joined(separator: " AND ") + ")"
+        case .referencedBy(let type, let pids, let sources):
+            // Per candidate: the references to it, each tested against the sources by its own
+            // primary key, instead of reading every source first.
+            arguments.append(type.databaseValue)
+            arguments += pids.map(\.databaseValue)
+            let test = sources.contains("ref.rid", &arguments)
+            return """
+                EXISTS (SELECT 1 FROM search_reference ref WHERE ref.target_type = ? \
+                AND ref.target_id = (SELECT t.id FROM resource t WHERE t.rid = \(column)) \
+                AND ref.pid \(Self.inList(pids.count)) AND \(test))
+                """
+        default:
+            return "\(column) IN (\(sql(&arguments)))"
+        }
+    }
+
     static func inList(_ count: Int) -> String {
         count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
@@ -68,8 +101,10 @@ indirect enum RidSet: Sendable {
 
 /// One condition of a search on the resources `r` being searched; clauses are ANDed.
 enum SearchClause: Sendable {
-    /// `r` is in the set.
+    /// `r` is in the set, which drives the search (its rids are read first).
     case within(RidSet)
+    /// `r` is in the set, tested per candidate (`RidSet.contains`).
+    case member(RidSet)
     /// `r` has no index row of `table` for `pids` meeting `condition` (`:not`, `:missing=true`,
     /// `ne`): tested per candidate through the (rid, pid) primary key, never by building the
     /// complement.
@@ -83,6 +118,8 @@ enum SearchClause: Sendable {
         switch self {
         case .within(let set):
             return "r.rid IN (\(set.sql(&arguments)))"
+        case .member(let set):
+            return set.contains("r.rid", &arguments)
         case .without(let table, let pids, let condition, let values):
             arguments += pids.map(\.databaseValue)
             arguments += values

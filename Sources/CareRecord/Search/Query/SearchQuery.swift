@@ -24,6 +24,15 @@ public struct SearchQuery: Sendable {
     public let applied: [(name: String, value: String)]
 }
 
+extension SearchQuery {
+    /// The same query with other clauses (as the executor plans them).
+    func with(clauses: [SearchClause]) -> SearchQuery {
+        SearchQuery(types: types, clauses: clauses, sort: sort, count: count, total: total, summary: summary,
+                    elements: elements, includes: includes, revIncludes: revIncludes, cursor: cursor, ignored: ignored,
+                    applied: applied)
+    }
+}
+
 public enum SearchTotal: String, Sendable {
     case none, estimate, accurate
 }

@@ -16,6 +16,7 @@ struct SearchExecutor {
 
     /// Ids of up to `limit` live matches, in `rid` order (conditional interactions).
     func ids(_ query: SearchQuery, limit: Int) throws -> [String] {
+        let query = try planned(query)
         var arguments: [DatabaseValue] = []
         let filter = where_(query, &arguments)
         arguments.append(limit.databaseValue)
@@ -24,10 +25,12 @@ struct SearchExecutor {
     }
 
     func run(_ query: SearchQuery) throws -> SearchPage {
-        var matches: [StoredVersion] = []
+        let query = try planned(query)
         var rids: [Int64] = []
         var next: SearchCursor?
         if query.count > 0 {
+            // The page's rids first, without the bodies: a search matching thousands reads
+            // only the index, and then the page's bodies.
             var arguments: [DatabaseValue] = []
             let keys = query.sort.enumerated().map { index, key -> String in
                 arguments += key.arguments
@@ -37,26 +40,58 @@ struct SearchExecutor {
             if let cursor = query.cursor { filter += " AND " + SearchSorting.after(cursor, keys: query.sort, arguments: &arguments) }
             arguments.append((query.count + 1).databaseValue)
             let sql = """
-                SELECT r.rid, r.type, r.id, v.seq, v.version, v.last_updated, v.method, v.body, v.created\
-                \(keys.isEmpty ? "" : ", " + keys.joined(separator: ", ")) \
-                FROM resource r JOIN resource_version v ON v.seq = r.seq WHERE \(filter) \
+                SELECT r.rid\(keys.isEmpty ? "" : ", " + keys.joined(separator: ", ")) FROM resource r WHERE \(filter) \
                 ORDER BY \(SearchSorting.orderBy(query.sort)) LIMIT ?
                 """
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             for (index, row) in rows.enumerated() {
                 if index == query.count {
                     let last = rows[index - 1]
-                    next = SearchCursor(values: (0..<query.sort.count).map { last[9 + $0] as DatabaseValue }, rid: last[0])
+                    next = SearchCursor(values: (0..<query.sort.count).map { last[1 + $0] as DatabaseValue }, rid: last[0])
                     break
                 }
                 rids.append(row[0])
-                matches.append(SQLiteReads.storedVersion(key: ResourceKey(row[1], row[2]), row: row, offset: 3))
             }
         }
+        let includes = SearchIncludes(db: db)
+        let matches = try includes.load(rids)
         let total = try total(query, firstPageCount: query.count > 0 && query.cursor == nil && next == nil ? matches.count : nil)
-        let included = try SearchIncludes(db: db).resources(for: query, matches: zip(rids, matches).map { ($0, $1.key) })
+        let included = try includes.resources(for: query, matches: zip(rids, matches).map { ($0, $1.key) })
         return SearchPage(matches: matches, included: included, total: total, next: next?.text)
     }
+
+    /// Chooses which set drives the search. SQLite reads an `IN` set whole before testing
+    /// candidates against it, so with several, the smallest (probed up to 1,000 rows each) is
+    /// read and the others are tested per candidate; an `_id` condition drives on its own.
+    func planned(_ query: SearchQuery) throws -> SearchQuery {
+        let sets = query.clauses.enumerated().compactMap { index, clause -> (Int, RidSet)? in
+            if case .within(let set) = clause { return (index, set) }
+            return nil
+        }
+        let byID = query.clauses.contains { if case .row(let condition, _) = $0 { condition.hasPrefix("r.id ") } else { false } }
+        guard sets.count > 1 || (byID && !sets.isEmpty) else { return query }
+        var driver: Int?
+        if !byID {
+            var smallest = Int.max
+            for (index, set) in sets {
+                // A reverse chain's set is every resource its sources refer to: never probed,
+                // and it drives only when nothing else can.
+                if case .referencedBy = set {
+                    if driver == nil { driver = index }
+                    continue
+                }
+                var arguments: [DatabaseValue] = []
+                let sql = "SELECT count(*) FROM (\(set.sql(&arguments)) LIMIT \(Self.probeLimit))"
+                let count = try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
+                if count < smallest { (smallest, driver) = (count, index) }
+            }
+        }
+        var clauses = query.clauses
+        for (index, set) in sets where index != driver { clauses[index] = .member(set) }
+        return query.with(clauses: clauses)
+    }
+
+    static let probeLimit = 1_000
 
     /// The total: free when the first page holds every match; otherwise counted, exactly for
     /// `accurate`, and up to `estimateLimit` for `estimate`.

@@ -8,44 +8,14 @@ struct DecimalText: Equatable {
 
     /// Nil when `text` is not a JSON number, or its exponent is too large to hold.
     init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        var index = 0
-        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-        func digitRun() -> ArraySlice<UInt8> {
-            let start = index
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-            return bytes[start..<index]
-        }
-        var negative = false
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
-            negative = true
-            index += 1
-        }
-        let integer = digitRun()
-        guard !integer.isEmpty else { return nil }
-        var fraction: ArraySlice<UInt8> = []
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            fraction = digitRun()
-            guard !fraction.isEmpty else { return nil }
-        }
+        guard let literal = DecimalLiteral(text) else { return nil }
+        let (negative, integer, fraction) = (literal.negative, literal.integer, literal.fraction)
         var exponent = 0
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            var exponentNegative = false
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                exponentNegative = bytes[index] == UInt8(ascii: "-")
-                index += 1
-            }
-            let run = digitRun().drop(while: { $0 == UInt8(ascii: "0") })
-            if run.isEmpty {
-                exponent = 0
-            } else {
-                guard run.count <= 15, let value = Int(String(decoding: run, as: UTF8.self)) else { return nil }
-                exponent = exponentNegative ? -value : value
-            }
+        let run = literal.exponentDigits.drop(while: { $0 == UInt8(ascii: "0") })
+        if !run.isEmpty {
+            guard run.count <= 15, let value = Int(String(decoding: run, as: UTF8.self)) else { return nil }
+            exponent = literal.exponentNegative ? -value : value
         }
-        guard index == bytes.count else { return nil }
 
         var all = Array(integer) + Array(fraction)
         var pointPosition = integer.count

@@ -100,6 +100,15 @@ public final class FHIRSearchDefinitions: Sendable {
         aliases.byType[resourceType]?[code] ?? [code]
     }
 
+    /// For a reference alias whose every path keeps only some target types (Observation
+    /// `patient` is `subject` where it refers to a Patient): those types, sorted. nil when
+    /// `code` is not an alias or does not narrow its targets.
+    public func targetLimit(_ code: String, of resourceType: String) -> [String]? {
+        guard isAlias(code, of: resourceType), let paths = parameter(code, of: resourceType)?.paths, !paths.isEmpty,
+              paths.allSatisfy({ $0.targetTypes != nil }) else { return nil }
+        return Array(Set(paths.flatMap { $0.targetTypes ?? [] })).sorted()
+    }
+
     /// Whether `code` is an alias, whose values are indexed under other parameters.
     public func isAlias(_ code: String, of resourceType: String) -> Bool {
         aliases.byType[resourceType]?[code] != nil

@@ -44,13 +44,7 @@ struct SearchIncludeParser {
         }
         var target: String?
         // An alias limited to one target type (Observation `patient`) includes only that type.
-        let limits = codes.compactMap { code in
-            context.definitions.parameter(code, of: source).flatMap { definition -> [String]? in
-                guard context.definitions.isAlias(code, of: source), definition.paths.allSatisfy({ $0.targetTypes != nil })
-                else { return nil }
-                return definition.paths.flatMap { $0.targetTypes ?? [] }
-            }
-        }
+        let limits = codes.compactMap { context.definitions.targetLimit($0, of: source) }
         if limits.count == codes.count, let only = Set(limits.flatMap { $0 }).first, Set(limits.flatMap { $0 }).count == 1 {
             target = only
         }

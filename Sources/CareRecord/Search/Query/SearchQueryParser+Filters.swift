@@ -89,10 +89,9 @@ extension SearchQueryParser {
 
     /// The target types an alias's paths keep, when every path of every definition limits them.
     func targetLimit(_ definitions: [SearchParameter]) -> [String]? {
-        guard definitions.allSatisfy({ context.definitions.isAlias($0.code, of: $0.resourceType) }) else { return nil }
-        let paths = definitions.flatMap(\.paths)
-        guard !paths.isEmpty, paths.allSatisfy({ $0.targetTypes != nil }) else { return nil }
-        return Array(Set(paths.flatMap { $0.targetTypes ?? [] })).sorted()
+        let limits = definitions.map { context.definitions.targetLimit($0.code, of: $0.resourceType) }
+        guard !limits.isEmpty, limits.allSatisfy({ $0 != nil }) else { return nil }
+        return Array(Set(limits.flatMap { $0 ?? [] })).sorted()
     }
 
     static func typeList(_ types: [String]) -> String {

@@ -56,41 +56,14 @@ struct ParsedDecimal {
     let high: Double
 
     init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        var index = 0
-        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-        func digits() -> [UInt8] {
-            let start = index
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-            return Array(bytes[start..<index])
-        }
-        let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        let integer = digits()
-        guard !integer.isEmpty else { return nil }
-        var fraction: [UInt8] = []
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            fraction = digits()
-            guard !fraction.isEmpty else { return nil }
-        }
-        var exponent = 0
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            var exponentNegative = false
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                exponentNegative = bytes[index] == UInt8(ascii: "-")
-                index += 1
-            }
-            let exponentDigits = digits()
-            guard !exponentDigits.isEmpty, exponentDigits.count <= 4 else { return nil }
-            exponent = exponentDigits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-            if exponentNegative { exponent = -exponent }
-        }
-        guard index == bytes.count, let value = Double(text), value.isFinite else { return nil }
+        guard let literal = DecimalLiteral(text), literal.exponentDigits.count <= 4 else { return nil }
+        let (negative, integer, fraction) = (literal.negative, literal.integer, literal.fraction)
+        var exponent = literal.exponentDigits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        if literal.exponentNegative { exponent = -exponent }
+        guard let value = Double(text), value.isFinite else { return nil }
         // value = mantissa × 10^scaleExponent, with mantissa the digits without the point;
         // the half-unit of the last digit is 5 × 10^(scaleExponent - 1).
-        let mantissa = String(decoding: integer + fraction, as: UTF8.self)
+        let mantissa = String(decoding: Array(integer) + Array(fraction), as: UTF8.self)
         let scaleExponent = exponent - fraction.count
         guard let lowText = Self.shifted(mantissa, by: negative ? 5 : -5),
               let highText = Self.shifted(mantissa, by: negative ? -5 : 5),

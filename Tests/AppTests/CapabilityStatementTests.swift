@@ -71,14 +71,15 @@ extension FHIRServerTests {
         }
 
         /// Every parameter, modifier and include the statement lists is accepted: a search
-        /// with a well-formed value of its type answers 200, never 400. Over HTTP for the
-        /// types a care record mostly holds, and through the record for all of them.
+        /// with a well-formed value of its type answers 200, never 400. Over HTTP for Patient
+        /// and Observation, and through the record for all the other types.
         @Test func everyListedParameterModifierAndIncludeWorks() async throws {
             try await TestServer.run { fhir, record in
                 let statement = try await fhir.get("/fhir/metadata").json()
                 let resources = statement["rest"]?[0]?["resource"]?.elements ?? []
-                let overHTTP: Set<String> = ["Patient", "Observation", "Encounter", "Condition", "MedicationRequest", "CarePlan",
-                                             "CareTeam", "Provenance", "Organization", "Practitioner"]
+                // Over HTTP for two types (the rest through the record, the same parser and engine):
+                // thousands of debug-build HTTP searches starved the other tests on a 2-core CI.
+                let overHTTP: Set<String> = ["Patient", "Observation"]
                 var checked = 0
                 for resource in resources {
                     let type = try #require(resource["type"]?.stringValue)

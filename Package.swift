@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "CareRecord", dependencies: [
             "FHIR", "Storage",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // A deterministic generator of a whole local area (issue 3).

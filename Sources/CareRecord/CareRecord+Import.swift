@@ -1,12 +1,19 @@
 import FHIR
 
-/// Resources from a bulk source, validated and ready to store: validation needs no lock, so a
-/// loader can validate the next batch while the previous one is being written.
+/// Resources from a bulk source, validated and indexed and ready to store: neither needs a
+/// lock, so a loader can prepare the next batch while the previous one is being written, and
+/// the writer, which every write waits for, does only the writing.
 public struct ImportBatch: Sendable {
-    /// Each resource's object, or why it was refused, in the order given.
-    let prepared: [Result<JSONObject, RecordError>]
+    /// Each resource, or why it was refused, in the order given.
+    let prepared: [Result<PreparedResource, RecordError>]
 
     public var count: Int { prepared.count }
+}
+
+/// A validated resource and its search index entries (nil when the record keeps no index).
+struct PreparedResource: Sendable {
+    let object: JSONObject
+    let entries: [SearchIndexEntry]?
 }
 
 extension CareRecord {
@@ -17,17 +24,20 @@ extension CareRecord {
         try await importResources(prepareImport(resources))
     }
 
-    /// Validates resources for `importResources(_: ImportBatch)`, outside any transaction.
+    /// Validates and indexes resources for `importResources(_: ImportBatch)`, outside any
+    /// transaction.
     public func prepareImport(_ resources: [JSON]) -> ImportBatch {
-        var prepared: [Result<JSONObject, RecordError>] = []
+        let indexer = search.indexer
+        var prepared: [Result<PreparedResource, RecordError>] = []
         prepared.reserveCapacity(resources.count)
         for resource in resources {
-            prepared.append(Result { () throws(RecordError) -> JSONObject in
+            prepared.append(Result { () throws(RecordError) -> PreparedResource in
                 let object = try validated(resource)
                 if let id = object["id"], !(id.stringValue.map(ResourceID.isValid) ?? false) {
                     throw RecordError(.invalid, .value, "the resource id is not a valid FHIR id", at: ["id"])
                 }
-                return object
+                let type = object["resourceType"]?.stringValue ?? ""
+                return PreparedResource(object: object, entries: indexer?.entries(for: object, type: type))
             })
         }
         return ImportBatch(prepared: prepared)
@@ -46,9 +56,9 @@ extension CareRecord {
                 try ready.map { item -> Result<WriteResult, RecordError> in
                     switch item {
                     case .failure(let error): return .failure(error)
-                    case .success(let object):
+                    case .success(let resource):
                         do {
-                            return .success(try Self.store(object, writer: writer))
+                            return .success(try Self.store(resource, writer: writer))
                         } catch let error as RecordError {
                             throw OptimisticImportFailed(error: error)
                         }
@@ -60,7 +70,7 @@ extension CareRecord {
         }
     }
 
-    private func importIsolated(_ ready: [Result<JSONObject, RecordError>]) async throws -> [Result<WriteResult, RecordError>] {
+    private func importIsolated(_ ready: [Result<PreparedResource, RecordError>]) async throws -> [Result<WriteResult, RecordError>] {
         try await write { writer in
             var results: [Result<WriteResult, RecordError>] = []
             results.reserveCapacity(ready.count)
@@ -68,9 +78,9 @@ extension CareRecord {
                 switch item {
                 case .failure(let error):
                     results.append(.failure(error))
-                case .success(let object):
+                case .success(let resource):
                     do {
-                        results.append(.success(try writer.transaction.isolated { try Self.store(object, writer: writer) }))
+                        results.append(.success(try writer.transaction.isolated { try Self.store(resource, writer: writer) }))
                     } catch let error as RecordError {
                         // Storage failures are not the record's fault: they end the import.
                         results.append(.failure(error))
@@ -82,12 +92,13 @@ extension CareRecord {
     }
 
     /// A resource with an id is stored under it (update as create); one without gets a new id.
-    private static func store(_ object: JSONObject, writer: RecordWriter<SQLiteTransaction>) throws -> WriteResult {
+    private static func store(_ resource: PreparedResource, writer: RecordWriter<SQLiteTransaction>) throws -> WriteResult {
+        let object = resource.object
         let type = object["resourceType"]?.stringValue ?? ""
         if let id = object["id"]?.stringValue {
-            return try writer.update(object, key: ResourceKey(type, id), ifMatch: nil)
+            return try writer.update(object, key: ResourceKey(type, id), ifMatch: nil, entries: resource.entries)
         }
-        return try writer.create(object, type: type)
+        return try writer.create(object, type: type, entries: resource.entries)
     }
 }
 

@@ -30,9 +30,12 @@ public final class CareRecord: Sendable {
         }
     }
 
-    /// Opens (creating and migrating) the embedded store at `path`.
-    public convenience init(path: String, environment: RecordEnvironment = .live, searchIndexing: Bool = true) throws {
-        try self.init(database: try SQLiteDatabase(path: path, migrations: CareRecordSchema.migrations),
+    /// Opens (creating and migrating) the embedded store at `path`; `writerCacheMegabytes` as
+    /// for `SQLiteDatabase` (a bulk load wants it large).
+    public convenience init(path: String, environment: RecordEnvironment = .live, searchIndexing: Bool = true,
+                            writerCacheMegabytes: Int = SQLiteDatabase.defaultWriterCacheMegabytes) throws {
+        try self.init(database: try SQLiteDatabase(path: path, migrations: CareRecordSchema.migrations,
+                                                   writerCacheMegabytes: writerCacheMegabytes),
                       environment: environment, searchIndexing: searchIndexing)
     }
 

@@ -9,10 +9,17 @@ public final class SQLiteDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
 
+    /// The writer's page cache unless told otherwise.
+    public static let defaultWriterCacheMegabytes = 64
+
     /// Opens (creating if needed) the database at `path` and migrates it.
+    /// `writerCacheMegabytes` sizes the one writer's page cache: a bulk load wants it large
+    /// (see `joinedup import --cache-mb`), since a write transaction whose changed pages do not
+    /// fit spills them to the WAL and writes them again at commit.
     /// - Throws: `StorageError` when the file cannot be opened, or was written by a newer
     ///   JoinedUp whose migrations this build does not know.
-    public init(path: String, migrations: [Migration], logger: Logger = Logger(label: "joinedup.storage")) throws {
+    public init(path: String, migrations: [Migration], logger: Logger = Logger(label: "joinedup.storage"),
+                writerCacheMegabytes: Int = defaultWriterCacheMegabytes) throws {
         self.path = path
         var configuration = Configuration()
         configuration.journalMode = .wal
@@ -23,9 +30,10 @@ public final class SQLiteDatabase: Sendable {
             // (SIGKILL); only a power cut can lose the last few, and never half of one.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
-            // Page cache per connection: 64 MB for the one writer (bulk loads), 16 MB for each
+            // Page cache per connection: 64 MB (or as told) for the one writer, 16 MB for each
             // reader, so a busy server's memory stays bounded (at most 8 readers).
-            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -16384" : "PRAGMA cache_size = -65536")
+            let kilobytes = db.configuration.readonly ? 16384 : max(writerCacheMegabytes, 1) * 1024
+            try db.execute(sql: "PRAGMA cache_size = -\(kilobytes)")
             if !db.configuration.readonly {
                 // Checkpoint every 10,000 pages (40 MB) rather than 1,000: a bulk load spent
                 // 8% of its time in the fsyncs of checkpoints. The WAL is trimmed afterwards.

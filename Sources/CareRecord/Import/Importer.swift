@@ -41,6 +41,10 @@ public struct Importer: Sendable {
         }
     }
 
+    /// Batches are pipelined: the next batch is parsed, validated and indexed while the one
+    /// before it is written, so the single writer, which every load waits for, only writes.
+    /// Under `strict` each batch is written before the next is read, so the stop comes at the
+    /// first bad record in file order.
     private func importNDJSON(_ file: String, into summary: inout ImportSummary,
                               progress: @Sendable (ImportProgress) -> Void) async throws {
         let reader: LineReader
@@ -48,36 +52,53 @@ public struct Importer: Sendable {
         let parser = JSONParser()
         var batch: [JSON] = []
         var lines: [Int] = []
-        func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let results = try await record.importResources(batch)
-            for (line, result) in zip(lines, results) {
+        var writing: (lines: [Int], task: Task<[Result<WriteResult, RecordError>], any Error>)?
+        func settle() async throws {
+            guard let current = writing else { return }
+            writing = nil
+            let results = try await current.task.value
+            for (line, result) in zip(current.lines, results) {
                 switch result {
                 case .success(let write): summary.count(write)
                 case .failure(let error): try report(ImportSummary.Failure(file: file, location: "line \(line)", error: error), &summary)
                 }
             }
-            batch.removeAll(keepingCapacity: true)
-            lines.removeAll(keepingCapacity: true)
             progress(ImportProgress(bytesRead: reader.bytesRead, stored: summary.stored, pass: nil))
         }
-        while let next = try reader.next() {
-            guard case .text(let line) = next else {
-                try report(ImportSummary.Failure(file: file, location: "line \(reader.lineNumber)", error: RecordError(
-                    .invalid, .tooLong, "the line is longer than an NDJSON record may be")), &summary)
-                continue
-            }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            do {
-                batch.append(try parser.parse(line))
-                lines.append(reader.lineNumber)
-            } catch {
-                try report(ImportSummary.Failure(file: file, location: "line \(reader.lineNumber)",
-                                                 error: RecordError(.invalid, .structure, "not valid JSON: \(error)")), &summary)
-            }
-            if batch.count >= batchSize { try await flush() }
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let prepared = record.prepareImport(batch)
+            try await settle()
+            let record = record
+            writing = (lines, Task { try await record.importResources(prepared) })
+            batch.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+            if strict { try await settle() }
         }
-        try await flush()
+        do {
+            while let next = try reader.next() {
+                guard case .text(let line) = next else {
+                    try report(ImportSummary.Failure(file: file, location: "line \(reader.lineNumber)", error: RecordError(
+                        .invalid, .tooLong, "the line is longer than an NDJSON record may be")), &summary)
+                    continue
+                }
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                do {
+                    batch.append(try parser.parse(line))
+                    lines.append(reader.lineNumber)
+                } catch {
+                    try report(ImportSummary.Failure(file: file, location: "line \(reader.lineNumber)",
+                                                     error: RecordError(.invalid, .structure, "not valid JSON: \(error)")), &summary)
+                }
+                if batch.count >= batchSize { try await flush() }
+            }
+            try await flush()
+            try await settle()
+        } catch {
+            // A batch still being written finishes and is counted before the error goes up.
+            try? await settle()
+            throw error
+        }
         summary.bytesRead += reader.bytesRead
     }
 

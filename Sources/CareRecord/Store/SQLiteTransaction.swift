@@ -32,7 +32,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, created: Bool,
-                resource: JSONObject?, body: [UInt8]?) throws -> Int64 {
+                resource: JSONObject?, body: [UInt8]?, entries: [SearchIndexEntry]?) throws -> Int64 {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO resource_version (type, id, version, last_updated, method, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
@@ -51,7 +51,9 @@ struct SQLiteTransaction: StoreTransaction {
         }
         if let indexer = search.indexer {
             if version > 1 { try index.clear(rid) }
-            if let resource { try index.insert(rid, type: key.type, entries: indexer.entries(for: resource, type: key.type)) }
+            if let resource {
+                try index.insert(rid, type: key.type, entries: entries ?? indexer.entries(for: resource, type: key.type))
+            }
         }
         return sequence
     }

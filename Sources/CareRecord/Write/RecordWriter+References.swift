@@ -14,12 +14,13 @@ extension RecordWriter {
     }
 
     /// A single resource written outside a bundle may use conditional references too; they are
-    /// resolved here so that nothing unresolved is ever stored.
-    func resolvingReferences(_ resource: JSONObject) throws -> JSONObject {
+    /// resolved here so that nothing unresolved is ever stored. Says whether any reference
+    /// changed: index entries computed ahead from the resource as sent hold only if none did.
+    func resolvingReferences(_ resource: JSONObject) throws -> (resource: JSONObject, rewritten: Bool) {
         let rewriter = ReferenceRewriter(identity: { _ in nil }, resolveConditional: resolveConditionalReference,
                                          refusesUnknownURNs: false)
         var resource = resource
-        _ = try rewriter.rewrite(&resource, location: resource["resourceType"]?.stringValue ?? "Resource")
-        return resource
+        let changed = try rewriter.rewrite(&resource, location: resource["resourceType"]?.stringValue ?? "Resource")
+        return (resource, changed > 0)
     }
 }

@@ -7,14 +7,17 @@ struct RecordWriter<Transaction: StoreTransaction> {
     let transaction: Transaction
     let environment: RecordEnvironment
 
-    /// Creates `resource` under `id` (or a new server id), as version 1.
-    func create(_ resource: JSONObject, type: String, id: String? = nil) throws -> WriteResult {
-        let resource = try resolvingReferences(resource)
+    /// Creates `resource` under `id` (or a new server id), as version 1. `entries`, when
+    /// given, are the resource's search index entries computed ahead, outside the write lock
+    /// (a bulk import); they are used only if no reference is rewritten here.
+    func create(_ resource: JSONObject, type: String, id: String? = nil, entries: [SearchIndexEntry]? = nil) throws -> WriteResult {
+        let (resource, rewritten) = try resolvingReferences(resource)
         let key = ResourceKey(type, id ?? environment.newID())
         if id != nil, try transaction.current(key) != nil {
             throw RecordError(.conflict, .duplicate, "a resource with this id already exists", at: ["\(type).id"])
         }
-        let stored = try append(resource, key: key, version: 1, after: nil, method: .create, created: true)
+        let stored = try append(resource, key: key, version: 1, after: nil, method: .create, created: true,
+                                entries: rewritten ? nil : entries)
         return WriteResult(.created, stored)
     }
 
@@ -30,9 +33,11 @@ struct RecordWriter<Transaction: StoreTransaction> {
     }
 
     /// Updates `key` to `resource`, creating it when it does not exist (update as create).
-    /// `ifMatch` must name the current version when given.
-    func update(_ resource: JSONObject, key: ResourceKey, ifMatch: Int?, method: WriteMethod = .update) throws -> WriteResult {
-        let resource = try resolvingReferences(resource)
+    /// `ifMatch` must name the current version when given. `entries` as for `create`.
+    func update(_ resource: JSONObject, key: ResourceKey, ifMatch: Int?, method: WriteMethod = .update,
+                entries: [SearchIndexEntry]? = nil) throws -> WriteResult {
+        let (resource, rewritten) = try resolvingReferences(resource)
+        let entries = rewritten ? nil : entries
         let current = try transaction.current(key)
         if let ifMatch {
             guard let current, !current.deleted, current.version == ifMatch else {
@@ -42,7 +47,8 @@ struct RecordWriter<Transaction: StoreTransaction> {
             }
         }
         guard let current else {
-            return WriteResult(.created, try append(resource, key: key, version: 1, after: nil, method: method, created: true))
+            return WriteResult(.created, try append(resource, key: key, version: 1, after: nil, method: method, created: true,
+                                                    entries: entries))
         }
         if !current.deleted, let existing = try transaction.version(key, nil),
            existing.body == JSONSerializer.bytes(.object(ResourceBody.stamped(
@@ -50,7 +56,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
             return WriteResult(.unchanged, existing)
         }
         let stored = try append(resource, key: key, version: current.version + 1, after: current, method: method,
-                                created: current.deleted)
+                                created: current.deleted, entries: entries)
         return WriteResult(current.deleted ? .created : .updated, stored)
     }
 
@@ -126,7 +132,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
     }
 
     private func append(_ resource: JSONObject?, key: ResourceKey, version: Int, after current: CurrentVersion?,
-                        method: WriteMethod, created: Bool) throws -> StoredVersion {
+                        method: WriteMethod, created: Bool, entries: [SearchIndexEntry]? = nil) throws -> StoredVersion {
         // lastUpdated never goes backwards for one resource, whatever the wall clock does.
         var now = environment.now()
         if let current, current.lastUpdated > now { now = current.lastUpdated }
@@ -137,7 +143,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
             body = stamped.map { JSONSerializer.bytes(.object($0)) }
         }
         let sequence = try transaction.append(key, version: version, lastUpdated: now, method: method, created: created,
-                                              resource: stamped, body: body)
+                                              resource: stamped, body: body, entries: entries)
         return StoredVersion(key: key, version: version, lastUpdated: now, method: method, sequence: sequence,
                              created: created, body: body)
     }

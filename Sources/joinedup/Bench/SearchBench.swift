@@ -10,7 +10,7 @@ struct SearchBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-search",
         abstract: "Load the search benchmark's population and write its query URLs (scripts/bench-search.sh runs it).",
-        subcommands: [SearchBenchLoad.self, SearchBenchQueriesCommand.self])
+        subcommands: [SearchBenchLoad.self, SearchBenchQueriesCommand.self, SearchBenchNDJSON.self])
 }
 
 /// Options shared by `load` and `queries`: which population.
@@ -59,8 +59,11 @@ struct SearchBenchLoad: AsyncParsableCommand {
     @Flag(help: "Keep the store if an earlier load of this same population into it finished (its marker says so); load afresh otherwise.")
     var reuse = false
 
-    @Option(help: "Resources per write transaction.")
-    var batchSize = 1000
+    @Option(help: "Resources per write transaction (as `joinedup import --batch-size`).")
+    var batchSize = 10000
+
+    @Option(name: .customLong("cache-mb"), help: "The writer's page cache in megabytes (as `joinedup import --cache-mb`).")
+    var cacheMegabytes = 1024
 
     @Option(help: "Folder for the query URL files. Default: queries-<patients>-seed<seed> beside the store.")
     var queries: String?
@@ -95,7 +98,8 @@ struct SearchBenchLoad: AsyncParsableCommand {
         print("joinedup bench-search load: \(generator.patients) patients + \(BenchPopulation.bigPatientID) "
             + "(\(BenchPopulation.bigPatientResources) resources), seed \(generator.seed), generator \(BenchPopulation.version), "
             + "search index \(noSearchIndex ? "off" : "on"), batches of \(batchSize), into \(store)")
-        let record = try openSearchBenchRecord(path: store, searchIndexing: !noSearchIndex)
+        let record = try CareRecord(path: store, environment: .live, searchIndexing: !noSearchIndex,
+                                    writerCacheMegabytes: cacheMegabytes)
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -212,11 +216,6 @@ struct SearchBenchMarker {
         guard lines.count >= 2, lines[0] == identity, lines[1].hasPrefix("RESULT ") else { return nil }
         return lines[1]
     }
-}
-
-/// Opens the benchmark's store with or without search indexing.
-func openSearchBenchRecord(path: String, searchIndexing: Bool) throws -> CareRecord {
-    try CareRecord(path: path, environment: .live, searchIndexing: searchIndexing)
 }
 
 /// Whether `--no-search-index` really turns indexing off in this build.

@@ -25,33 +25,34 @@ struct SQLiteSearchIndexWriter {
     private func insert(_ rid: Int64, _ pid: Int64, _ value: SearchIndexValue) throws {
         switch value {
         case .token(let system, let code):
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_token (rid, pid, system, code) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [rid, pid, system, code])
+            try IndexRowInsert(db, sql: "INSERT OR IGNORE INTO search_token (rid, pid, system, code) VALUES (?, ?, ?, ?)")
+                .execute(.integer(rid), .integer(pid), .text(system), .text(code))
         case .string(let normalized, let exact):
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_string (rid, pid, norm, exact) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [rid, pid, normalized, exact])
+            try IndexRowInsert(db, sql: "INSERT OR IGNORE INTO search_string (rid, pid, norm, exact) VALUES (?, ?, ?, ?)")
+                .execute(.integer(rid), .integer(pid), .text(normalized), .text(exact))
         case .date(let low, let high):
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_date (rid, pid, low, high) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [rid, pid, low, high])
+            try IndexRowInsert(db, sql: "INSERT OR IGNORE INTO search_date (rid, pid, low, high) VALUES (?, ?, ?, ?)")
+                .execute(.integer(rid), .integer(pid), .integer(low), .integer(high))
         case .reference(let type, let id):
-            try db.cachedStatement(sql: """
+            try IndexRowInsert(db, sql: """
                 INSERT OR IGNORE INTO search_reference (rid, pid, target_type, target_id) VALUES (?, ?, ?, ?)
-                """).execute(arguments: [rid, pid, type, id])
+                """).execute(.integer(rid), .integer(pid), .text(type), .text(id))
         case .number(let number):
             guard number.isFinite else { return }
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_number (rid, pid, value) VALUES (?, ?, ?)")
-                .execute(arguments: [rid, pid, number])
+            try IndexRowInsert(db, sql: "INSERT OR IGNORE INTO search_number (rid, pid, value) VALUES (?, ?, ?)")
+                .execute(.integer(rid), .integer(pid), .real(number))
         case .quantity(let number, let system, let code):
             guard number.isFinite else { return }
-            try db.cachedStatement(sql: """
+            try IndexRowInsert(db, sql: """
                 INSERT OR IGNORE INTO search_quantity (rid, pid, value, system, code) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [rid, pid, number, system, code])
+                """).execute(.integer(rid), .integer(pid), .real(number), .text(system), .text(code))
         case .composite(let first, let second):
             guard let a = CompositeColumns.first(first), let b = CompositeColumns.second(second) else { return }
-            try db.cachedStatement(sql: """
+            try IndexRowInsert(db, sql: """
                 INSERT OR IGNORE INTO search_composite (rid, pid, a_system, a_code, b_system, b_code, b_low, b_high)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [rid, pid, a.system, a.code, b.system, b.code, b.low, b.high])
+                """).execute(.integer(rid), .integer(pid), .text(a.system), .text(a.code), .text(b.system), .text(b.code),
+                             .real(b.low), .real(b.high))
         }
     }
 }

@@ -95,6 +95,30 @@ extension FHIRServerTests {
             }
         }
 
+        /// A search one index set answers alone is paged and counted from the index: a person
+        /// with two matching names is still one match, and deleted and updated-away people
+        /// are none, on every page and in every kind of total.
+        @Test func pagesAndTotalsCountEachLiveMatchOnce() async throws {
+            try await TestServer.run { fhir, _ in
+                let ids = try await patients(fhir, (0..<6).map { ("Rowe", "1990-02-0\($0 + 1)") })
+                let twice = try await fhir.create(["resourceType": "Patient", "name": [["family": "Rowe"], ["family": "Rowell"]]])
+                #expect(try await fhir.delete("/fhir/Patient/\(ids[1])").status == .noContent)
+                #expect(try await fhir.put("/fhir/Patient/\(ids[4])", ["resourceType": "Patient", "id": .string(ids[4]),
+                                                                       "name": [["family": "Stone"]]]).status == .ok)
+                let live = [ids[0], ids[2], ids[3], ids[5], twice]
+                #expect(try await allPages(fhir, "/fhir/Patient?name=row&_count=2") == [[ids[0], ids[2]], [ids[3], ids[5]], [twice]])
+                for total in ["", "&_total=accurate", "&_total=estimate"] {
+                    #expect(try await fhir.searchBundle("/fhir/Patient?name=row&_count=2\(total)")["total"] == 5)
+                }
+                #expect(try await fhir.searchBundle("/fhir/Patient?name=row&_summary=count")["total"] == 5)
+                #expect(try await fhir.searchBundle("/fhir/Patient?name=row").entryIDs() == live)
+                // A second, per-candidate clause keeps the index-only path honest too.
+                let narrowed = try await fhir.searchBundle("/fhir/Patient?name=row&birthdate=ge1990-02-04&_total=accurate")
+                #expect(narrowed.entryIDs() == [ids[3], ids[5]])
+                #expect(narrowed["total"] == 2)
+            }
+        }
+
         @Test func summaryAndElementsSubsetAndSaySo() async throws {
             try await TestServer.run { fhir, _ in
                 let id = try await fhir.create([

@@ -8,8 +8,8 @@
 #     cycling through URLs sampled from the population (scripts/bench-search/urls.lua);
 #  3. prints a table: p50 and p99 per class and size, the growth from the smallest size to the
 #     largest, and the issue's targets. A class with any answer other than 200, any 200 with
-#     fewer entries than a correct answer holds, or any timeout is marked INVALID: its figures
-#     are not a result.
+#     fewer entries than a correct answer holds, any timeout, or no answer at all in the timed
+#     seconds is marked INVALID: its figures are not a result.
 # Usage: scripts/bench-search.sh [patients...]        (default: 1000 100000)
 # Environment:
 #   DURATION=10 WARMUP=3      seconds per class, timed and untimed
@@ -20,6 +20,9 @@
 #                             (never after the indexing code changed: the store would be stale)
 #   KEEP_IMPORT=1             keep the import-comparison stores
 #   SEED=1 PORT=18090 WORK=bench-search SCRATCH_PATH=<swift build --scratch-path>
+#   WORK=/dev/shm/bench-search  stores in memory: for a machine whose page cache holds less than
+#                             the store (100,000 patients is 12 GB), where figures measure the disk
+#                             instead (copy a finished store there and pass REUSE=1)
 #   BIN=<joinedup binary>     use it instead of building (to try the harness; figures need -c release)
 # The report is also written to $WORK/report-<time>.txt.
 set -euo pipefail
@@ -150,6 +153,8 @@ awk -F'\t' -v header="$header" -v sizes="$#" '
         class = $1; if (!(class in seen)) { seen[class] = 1; order[++classes] = class }
         p50[class, size] = $2; p99[class, size] = $3; target[class] = $8
         bad[class, size] = $5 + $6 + $7
+        # No answer at all within the run (every request slower than it) is no result either.
+        if ($4 + 0 == 0) bad[class, size] = 1
     }
     END {
         split(header, names, "|")
@@ -177,7 +182,7 @@ awk -F'\t' -v header="$header" -v sizes="$#" '
             }
             if (target[c] == "-") verdict = "(no target)"
             if (sizes > 1 && (g50 > 2 || g99 > 2)) verdict = verdict ", growth > 2x"
-            if (invalid) verdict = "INVALID (errors or short answers)"
+            if (invalid) verdict = "INVALID (errors, short answers or no answer)"
             printf " | %5.2fx %5.2fx | %-13s | %s\n", g50, g99, target[c], verdict
         }
     }' "${files[@]}"

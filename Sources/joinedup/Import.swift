@@ -14,15 +14,11 @@ struct Import: AsyncParsableCommand {
     @Flag(help: "Stop at the first bad record instead of reporting and skipping it.")
     var strict = false
 
-    // Large transactions and a cache that holds all they change: every commit writes each
-    // page it changed to the WAL, and the search index's value-ordered B-trees take rows all
-    // over the file, so small batches wrote the same pages again and again (a 20,000-person
-    // load went from 197 s at 1,000 a batch and 64 MB to 147 s at 10,000 and 1 GB).
     @Option(help: "Resources per write transaction for NDJSON.")
-    var batchSize = 10000
+    var batchSize = Importer.bulkBatchSize
 
     @Option(name: .customLong("cache-mb"), help: "The writer's page cache in megabytes; larger batches want more.")
-    var cacheMegabytes = 1024
+    var cacheMegabytes = Importer.bulkCacheMegabytes
 
     @Argument(help: "Files to import, in order.")
     var files: [String]

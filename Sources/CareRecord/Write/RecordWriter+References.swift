@@ -14,13 +14,14 @@ extension RecordWriter {
     }
 
     /// A single resource written outside a bundle may use conditional references too; they are
-    /// resolved here so that nothing unresolved is ever stored. Says whether any reference
-    /// changed: index entries computed ahead from the resource as sent hold only if none did.
-    func resolvingReferences(_ resource: JSONObject) throws -> (resource: JSONObject, rewritten: Bool) {
+    /// resolved here so that nothing unresolved is ever stored. `entries`, index entries
+    /// computed ahead from the resource as sent, come back only if no reference changed.
+    func resolvingReferences(_ resource: JSONObject, entries: [SearchIndexEntry]?) throws
+        -> (resource: JSONObject, entries: [SearchIndexEntry]?) {
         let rewriter = ReferenceRewriter(identity: { _ in nil }, resolveConditional: resolveConditionalReference,
                                          refusesUnknownURNs: false)
         var resource = resource
         let changed = try rewriter.rewrite(&resource, location: resource["resourceType"]?.stringValue ?? "Resource")
-        return (resource, changed > 0)
+        return (resource, changed > 0 ? nil : entries)
     }
 }

@@ -11,13 +11,13 @@ struct RecordWriter<Transaction: StoreTransaction> {
     /// given, are the resource's search index entries computed ahead, outside the write lock
     /// (a bulk import); they are used only if no reference is rewritten here.
     func create(_ resource: JSONObject, type: String, id: String? = nil, entries: [SearchIndexEntry]? = nil) throws -> WriteResult {
-        let (resource, rewritten) = try resolvingReferences(resource)
+        let (resource, entries) = try resolvingReferences(resource, entries: entries)
         let key = ResourceKey(type, id ?? environment.newID())
         if id != nil, try transaction.current(key) != nil {
             throw RecordError(.conflict, .duplicate, "a resource with this id already exists", at: ["\(type).id"])
         }
         let stored = try append(resource, key: key, version: 1, after: nil, method: .create, created: true,
-                                entries: rewritten ? nil : entries)
+                                entries: entries)
         return WriteResult(.created, stored)
     }
 
@@ -36,8 +36,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
     /// `ifMatch` must name the current version when given. `entries` as for `create`.
     func update(_ resource: JSONObject, key: ResourceKey, ifMatch: Int?, method: WriteMethod = .update,
                 entries: [SearchIndexEntry]? = nil) throws -> WriteResult {
-        let (resource, rewritten) = try resolvingReferences(resource)
-        let entries = rewritten ? nil : entries
+        let (resource, entries) = try resolvingReferences(resource, entries: entries)
         let current = try transaction.current(key)
         if let ifMatch {
             guard let current, !current.deleted, current.version == ifMatch else {

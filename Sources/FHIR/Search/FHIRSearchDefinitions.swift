@@ -109,6 +109,18 @@ public final class FHIRSearchDefinitions: Sendable {
         return Array(Set(paths.flatMap { $0.targetTypes ?? [] })).sorted()
     }
 
+    /// The target types a search over several parameters (`code` on `resourceType` each) may
+    /// reach when every one is a limiting alias: the union of their limits, sorted. nil when
+    /// any is not (or there are none).
+    public func targetLimit(_ parameters: [(code: String, resourceType: String)]) -> [String]? {
+        var union = Set<String>()
+        for parameter in parameters {
+            guard let limit = targetLimit(parameter.code, of: parameter.resourceType) else { return nil }
+            union.formUnion(limit)
+        }
+        return parameters.isEmpty ? nil : union.sorted()
+    }
+
     /// Whether `code` is an alias, whose values are indexed under other parameters.
     public func isAlias(_ code: String, of resourceType: String) -> Bool {
         aliases.byType[resourceType]?[code] != nil

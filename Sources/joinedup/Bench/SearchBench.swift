@@ -60,10 +60,10 @@ struct SearchBenchLoad: AsyncParsableCommand {
     var reuse = false
 
     @Option(help: "Resources per write transaction (as `joinedup import --batch-size`).")
-    var batchSize = 10000
+    var batchSize = Importer.bulkBatchSize
 
     @Option(name: .customLong("cache-mb"), help: "The writer's page cache in megabytes (as `joinedup import --cache-mb`).")
-    var cacheMegabytes = 1024
+    var cacheMegabytes = Importer.bulkCacheMegabytes
 
     @Option(help: "Folder for the query URL files. Default: queries-<patients>-seed<seed> beside the store.")
     var queries: String?

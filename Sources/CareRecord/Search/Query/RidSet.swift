@@ -25,10 +25,7 @@ indirect enum RidSet: Sendable {
     func sql(_ arguments: inout [DatabaseValue]) -> String {
         switch self {
         case .rows(let table, let pids, let condition, let values):
-            arguments += pids.map(\.databaseValue)
-            arguments += values
-            let test = condition.isEmpty ? "" : " AND (\(condition))"
-            return "SELECT rid FROM \(table) WHERE pid \(Self.inList(pids.count))\(test)"
+            return "SELECT rid FROM \(table) WHERE \(Self.rowTest(pids, condition, values, &arguments))"
         case .resources(let types, let condition, let values):
             arguments += types.map(\.databaseValue)
             arguments += values
@@ -70,10 +67,7 @@ indirect enum RidSet: Sendable {
     func contains(_ column: String, _ arguments: inout [DatabaseValue]) -> String {
         switch self {
         case .rows(let table, let pids, let condition, let values):
-            arguments += pids.map(\.databaseValue)
-            arguments += values
-            let test = condition.isEmpty ? "" : " AND (\(condition))"
-            return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = \(column) AND x.pid \(Self.inList(pids.count))\(test))"
+            return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = \(column) AND \(Self.rowTest(pids, condition, values, &arguments)))"
         case .union(let sets):
             return "(" + sets.map { $0.contains(column, &arguments) }.joined(separator: " OR ") + ")"
         case .intersection(let sets):
@@ -94,6 +88,15 @@ indirect enum RidSet: Sendable {
         }
     }
 
+    /// The test an index row of the set meets: its parameter is one of `pids`, and the
+    /// `condition` (over the row's columns) holds when there is one.
+    static func rowTest(_ pids: [Int64], _ condition: String, _ values: [DatabaseValue],
+                        _ arguments: inout [DatabaseValue]) -> String {
+        arguments += pids.map(\.databaseValue)
+        arguments += values
+        return "pid \(inList(pids.count))" + (condition.isEmpty ? "" : " AND (\(condition))")
+    }
+
     static func inList(_ count: Int) -> String {
         count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
@@ -111,7 +114,10 @@ enum SearchClause: Sendable {
     case without(table: String, pids: [Int64], condition: String, arguments: [DatabaseValue])
     /// `r` has some index row of `table` for `pids` (`:missing=false`).
     case having(table: String, pids: [Int64])
-    /// A condition on `r` itself (`_id`) or its current version `v` (`_lastUpdated`).
+    /// `r` has one of these ids (`_id`): a handful of rows by key, so it drives the search
+    /// on its own and every set is tested per candidate.
+    case ids([String])
+    /// A condition on `r` itself (`_id:not`, `:missing`) or its current version (`_lastUpdated`).
     case row(condition: String, arguments: [DatabaseValue])
 
     func sql(_ arguments: inout [DatabaseValue]) -> String {
@@ -121,13 +127,12 @@ enum SearchClause: Sendable {
         case .member(let set):
             return set.contains("r.rid", &arguments)
         case .without(let table, let pids, let condition, let values):
-            arguments += pids.map(\.databaseValue)
-            arguments += values
-            let test = condition.isEmpty ? "" : " AND (\(condition))"
-            return "NOT EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = r.rid AND x.pid \(RidSet.inList(pids.count))\(test))"
+            return "NOT EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = r.rid AND \(RidSet.rowTest(pids, condition, values, &arguments)))"
         case .having(let table, let pids):
-            arguments += pids.map(\.databaseValue)
-            return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = r.rid AND x.pid \(RidSet.inList(pids.count)))"
+            return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = r.rid AND \(RidSet.rowTest(pids, "", [], &arguments)))"
+        case .ids(let ids):
+            arguments += ids.map(\.databaseValue)
+            return "r.id \(RidSet.inList(ids.count))"
         case .row(let condition, let values):
             arguments += values
             return "(\(condition))"

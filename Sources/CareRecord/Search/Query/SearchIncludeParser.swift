@@ -44,10 +44,7 @@ struct SearchIncludeParser {
         }
         var target: String?
         // An alias limited to one target type (Observation `patient`) includes only that type.
-        let limits = codes.compactMap { context.definitions.targetLimit($0, of: source) }
-        if limits.count == codes.count, let only = Set(limits.flatMap { $0 }).first, Set(limits.flatMap { $0 }).count == 1 {
-            target = only
-        }
+        if let limit = context.definitions.targetLimit(codes.map { ($0, source) }), limit.count == 1 { target = limit[0] }
         if parts.count == 3 {
             target = parts[2]
             let targets = Set(codes.flatMap { context.definitions.parameter($0, of: source)?.targets ?? [] })

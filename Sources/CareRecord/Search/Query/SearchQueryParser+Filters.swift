@@ -89,9 +89,7 @@ extension SearchQueryParser {
 
     /// The target types an alias's paths keep, when every path of every definition limits them.
     func targetLimit(_ definitions: [SearchParameter]) -> [String]? {
-        let limits = definitions.map { context.definitions.targetLimit($0.code, of: $0.resourceType) }
-        guard !limits.isEmpty, limits.allSatisfy({ $0 != nil }) else { return nil }
-        return Array(Set(limits.flatMap { $0 ?? [] })).sorted()
+        context.definitions.targetLimit(definitions.map { ($0.code, $0.resourceType) })
     }
 
     static func typeList(_ types: [String]) -> String {
@@ -163,8 +161,8 @@ extension SearchQueryParser {
         }
         guard modifier == nil || modifier == "not" else { throw badModifier(name, modifier, allowed: ["not"]) }
         let ids = values.map(SearchEscaping.unescape)
-        let test = "r.id " + RidSet.inList(ids.count)
-        return .row(condition: modifier == nil ? test : "NOT (\(test))", arguments: ids.map(\.databaseValue))
+        if modifier == nil { return .ids(ids) }
+        return .row(condition: "NOT (r.id \(RidSet.inList(ids.count)))", arguments: ids.map(\.databaseValue))
     }
 
     func lastUpdatedClause(_ name: String, _ modifier: String?, _ values: [String]) throws -> SearchClause {

@@ -70,7 +70,7 @@ struct SearchExecutor {
             if case .within(let set) = clause { return (index, set) }
             return nil
         }
-        let byID = query.clauses.contains { if case .row(let condition, _) = $0 { condition.hasPrefix("r.id ") } else { false } }
+        let byID = query.clauses.contains { if case .ids = $0 { true } else { false } }
         guard sets.count > 1 || (byID && !sets.isEmpty) else { return query }
         var driver: Int?
         if !byID {
@@ -134,7 +134,7 @@ struct SearchExecutor {
             switch clause {
             case .within(let set) where driver == nil: driver = set
             case .within: readsRow = true
-            case .row: readsRow = true
+            case .ids, .row: readsRow = true
             case .member, .without, .having: others.append(clause)
             }
         }

@@ -64,7 +64,11 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: [
             "Storage", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "CareRecordTests", dependencies: ["CareRecord", "FHIR", "Storage"]),
+        .testTarget(name: "CareRecordTests", dependencies: [
+            "CareRecord", "FHIR", "Storage",
+            // To look at the store itself: which indexes exist (BulkLoadTests).
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Runs the real `joinedup` executable: command-line imports, serve, SIGTERM, SIGKILL.
         .testTarget(name: "EndToEndTests", dependencies: ["CareRecord", "FHIR"]),
         .testTarget(name: "AppTests", dependencies: [

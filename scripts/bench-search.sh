@@ -81,7 +81,9 @@ if [ "$import_patients" -gt 0 ]; then
             --store "$work/import-$variant.sqlite" "${flags[@]}" | tee /dev/stderr)
         line=$(grep '^RESULT ' <<<"$out")
         load_seconds[$variant]=$(field seconds "$line")
-        write_seconds[$variant]=$(field write_seconds "$line")
+        # The writer's time, and with the index the build of its value indexes after the rows.
+        write_seconds[$variant]=$(awk -v w="$(field write_seconds "$line")" -v b="$(field index_build_seconds "$line")" \
+            'BEGIN { print w + b }')
         if [ "$variant" = plain ] && [ "$(field search_index "$line")" != off ]; then
             echo "WARNING: this build cannot turn search indexing off (search_index=$(field search_index "$line")):"
             echo "         the comparison below compares the index with itself."
@@ -92,7 +94,7 @@ if [ "$import_patients" -gt 0 ]; then
         -v pw="${write_seconds[plain]}" -v iw="${write_seconds[indexed]}" 'BEGIN {
         printf "%-30s %10s %10s %8s\n", "", "no index", "index", "added"
         printf "%-30s %9.1fs %9.1fs %7.0f%%\n", "load, wall clock", ps, is, (is / ps - 1) * 100
-        printf "%-30s %9.1fs %9.1fs %7.0f%%\n", "writer busy (the import path)", pw, iw, (iw / pw - 1) * 100
+        printf "%-30s %9.1fs %9.1fs %7.0f%%\n", "writer busy + index build", pw, iw, (iw / pw - 1) * 100
         printf "target: indexing adds no more than 50%% -> %s\n", (is / ps <= 1.5 ? "met" : "NOT met")
     }'
 fi

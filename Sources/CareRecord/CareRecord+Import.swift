@@ -1,4 +1,5 @@
 import FHIR
+import GRDB
 
 /// Resources from a bulk source, validated and indexed and ready to store: neither needs a
 /// lock, so a loader can prepare the next batch while the previous one is being written, and
@@ -10,10 +11,12 @@ public struct ImportBatch: Sendable {
     public var count: Int { prepared.count }
 }
 
-/// A validated resource and its search index entries (nil when the record keeps no index).
+/// A validated resource, its search index entries (nil when the record keeps no index), and
+/// whether it holds a conditional reference for the writer to resolve.
 struct PreparedResource: Sendable {
     let object: JSONObject
     let entries: [SearchIndexEntry]?
+    let conditionalReferences: Bool
 }
 
 extension CareRecord {
@@ -22,6 +25,31 @@ extension CareRecord {
     /// new id. Each resource succeeds or fails on its own, in its own savepoint.
     public func importResources(_ resources: [JSON]) async throws -> [Result<WriteResult, RecordError>] {
         try await importResources(prepareImport(resources))
+    }
+
+    /// Runs `load`, a bulk load of this record. Into a store that holds no resource yet, it
+    /// runs with the search index's value indexes down, and they are built once it ends, whether
+    /// it finished or failed (see `ValueIndexes`); `building` is told just before. Into a store
+    /// that holds resources, the indexes stay up, so that searches of what is there stay fast.
+    public func bulkLoad<T>(building: () -> Void = {}, _ load: () async throws -> T) async throws -> T {
+        let deferred = try await database.pool.write { db -> Bool in
+            guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM resource)") == true else { return false }
+            try ValueIndexes.drop(db)
+            return true
+        }
+        guard deferred else { return try await load() }
+        let result: T
+        do {
+            result = try await load()
+        } catch {
+            building()
+            // If this fails too, the mark stays and the next open builds them.
+            try? await database.pool.write { db in _ = try ValueIndexes.build(db) }
+            throw error
+        }
+        building()
+        try await database.pool.write { db in _ = try ValueIndexes.build(db) }
+        return result
     }
 
     /// Validates and indexes resources for `importResources(_: ImportBatch)`, outside any
@@ -37,7 +65,8 @@ extension CareRecord {
                     throw RecordError(.invalid, .value, "the resource id is not a valid FHIR id", at: ["id"])
                 }
                 let type = object["resourceType"]?.stringValue ?? ""
-                return PreparedResource(object: object, entries: indexer?.entries(for: object, type: type))
+                return PreparedResource(object: object, entries: indexer?.entries(for: object, type: type),
+                                        conditionalReferences: ReferenceRewriter.holdsConditionalReference(resource))
             })
         }
         return ImportBatch(prepared: prepared)
@@ -96,9 +125,11 @@ extension CareRecord {
         let object = resource.object
         let type = object["resourceType"]?.stringValue ?? ""
         if let id = object["id"]?.stringValue {
-            return try writer.update(object, key: ResourceKey(type, id), ifMatch: nil, entries: resource.entries)
+            return try writer.update(object, key: ResourceKey(type, id), ifMatch: nil, entries: resource.entries,
+                                     conditionalReferences: resource.conditionalReferences)
         }
-        return try writer.create(object, type: type, entries: resource.entries)
+        return try writer.create(object, type: type, entries: resource.entries,
+                                 conditionalReferences: resource.conditionalReferences)
     }
 }
 

@@ -11,7 +11,8 @@ public final class CareRecord: Sendable {
     let search: SearchContext
 
     /// Opens the record on a migrated store. The search index is brought up to date first: a
-    /// store whose rows were built by other rules, or by none, is re-indexed before it is used.
+    /// store whose rows were built by other rules, or by none, is re-indexed before it is used,
+    /// and value indexes a killed bulk load left down are built.
     ///
     /// - Parameter searchIndexing: false writes no index rows (and searches find nothing): only
     ///   for measuring what indexing costs an import.
@@ -26,6 +27,8 @@ public final class CareRecord: Sendable {
             let ids = try SearchParameterIDs.prepare(db, definitions: definitions)
             let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer)
             if indexer != nil { try SearchIndexRebuild(db: db, context: context).bringUpToDate() }
+            // A bulk load that was killed part-way left the value indexes down.
+            if try ValueIndexes.areDown(db) { try ValueIndexes.build(db) }
             return context
         }
     }

@@ -30,14 +30,17 @@ struct Import: AsyncParsableCommand {
         let progress = ProgressLine()
         let started = Date()
         do {
-            for file in files {
-                // A gzipped file is unpacked beside the system's temporary files first: the
-                // importers read their files more than once and by position.
-                let plain = try unpacked(file)
-                defer { if plain != file { try? FileManager.default.removeItem(atPath: (plain as NSString).deletingLastPathComponent) } }
-                let size = (try? FileManager.default.attributesOfItem(atPath: plain)[.size] as? Int) ?? 0
-                try await importer.importFile(plain, into: &summary) { update in
-                    progress.show(file: file, update, size: size, seconds: Date().timeIntervalSince(started))
+            // Into an empty store the search index's value indexes are built once, at the end.
+            try await record.bulkLoad(building: { progress.note("Building the search indexes...") }) {
+                for file in files {
+                    // A gzipped file is unpacked beside the system's temporary files first: the
+                    // importers read their files more than once and by position.
+                    let plain = try unpacked(file)
+                    defer { if plain != file { try? FileManager.default.removeItem(atPath: (plain as NSString).deletingLastPathComponent) } }
+                    let size = (try? FileManager.default.attributesOfItem(atPath: plain)[.size] as? Int) ?? 0
+                    try await importer.importFile(plain, into: &summary) { update in
+                        progress.show(file: file, update, size: size, seconds: Date().timeIntervalSince(started))
+                    }
                 }
             }
         } catch let failure as Importer.Failure {

@@ -23,6 +23,13 @@ final class ProgressLine: @unchecked Sendable {
         shown = true
     }
 
+    /// A line of its own under the progress line (which it ends), on a terminal only.
+    func note(_ text: String) {
+        guard enabled else { return }
+        finish()
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     func finish() {
         if shown { FileHandle.standardError.write(Data("\n".utf8)) }
         shown = false

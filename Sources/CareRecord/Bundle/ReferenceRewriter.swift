@@ -14,16 +14,27 @@ struct ReferenceRewriter {
     /// Whether `object` holds any reference this rewriter would change: a read-only walk
     /// that allocates nothing, so resources without such references cost almost nothing.
     func needsRewrite(_ value: JSON) throws -> Bool {
+        try Self.anyReference(in: value) { reference in
+            if Self.isConditional(reference) || (refusesUnknownURNs && reference.hasPrefix("urn:uuid:")) { return true }
+            return try identity(reference) != nil
+        }
+    }
+
+    /// Whether `value` holds a conditional reference anywhere: what a single resource's
+    /// writer would have to resolve. Needs no store, so a bulk import asks it ahead.
+    static func holdsConditionalReference(_ value: JSON) -> Bool {
+        anyReference(in: value, where: isConditional)
+    }
+
+    /// Whether any `reference` string inside `value` passes `test`.
+    private static func anyReference(in value: JSON, where test: (String) throws -> Bool) rethrows -> Bool {
         switch value {
         case .object(let object):
             try object.contains { member in
-                if member.key == "reference", case .string(let reference) = member.value {
-                    if Self.isConditional(reference) || (refusesUnknownURNs && reference.hasPrefix("urn:uuid:")) { return true }
-                    return try identity(reference) != nil
-                }
-                return try needsRewrite(member.value)
+                if member.key == "reference", case .string(let reference) = member.value { return try test(reference) }
+                return try anyReference(in: member.value, where: test)
             }
-        case .array(let elements): try elements.contains(where: needsRewrite)
+        case .array(let elements): try elements.contains { try anyReference(in: $0, where: test) }
         default: false
         }
     }

@@ -64,6 +64,6 @@ public enum CareRecordSchema {
             CREATE UNIQUE INDEX resource_key ON resource (type, id);
             CREATE INDEX resource_type_rid ON resource (type, rid);
             DROP TABLE resource_identifier;
-            """ + SearchIndexSchema.tables),
+            """ + SearchIndexSchema.createStatements),
     ]
 }

@@ -9,9 +9,12 @@ struct RecordWriter<Transaction: StoreTransaction> {
 
     /// Creates `resource` under `id` (or a new server id), as version 1. `entries`, when
     /// given, are the resource's search index entries computed ahead, outside the write lock
-    /// (a bulk import); they are used only if no reference is rewritten here.
-    func create(_ resource: JSONObject, type: String, id: String? = nil, entries: [SearchIndexEntry]? = nil) throws -> WriteResult {
-        let (resource, entries) = try resolvingReferences(resource, entries: entries)
+    /// (a bulk import); they are used only if no reference is rewritten here. A caller that
+    /// has found no conditional reference in `resource` says so with `conditionalReferences`
+    /// false, and the writer does not look again.
+    func create(_ resource: JSONObject, type: String, id: String? = nil, entries: [SearchIndexEntry]? = nil,
+                conditionalReferences: Bool = true) throws -> WriteResult {
+        let (resource, entries) = conditionalReferences ? try resolvingReferences(resource, entries: entries) : (resource, entries)
         let key = ResourceKey(type, id ?? environment.newID())
         if id != nil, try transaction.current(key) != nil {
             throw RecordError(.conflict, .duplicate, "a resource with this id already exists", at: ["\(type).id"])
@@ -33,10 +36,11 @@ struct RecordWriter<Transaction: StoreTransaction> {
     }
 
     /// Updates `key` to `resource`, creating it when it does not exist (update as create).
-    /// `ifMatch` must name the current version when given. `entries` as for `create`.
+    /// `ifMatch` must name the current version when given. `entries` and
+    /// `conditionalReferences` as for `create`.
     func update(_ resource: JSONObject, key: ResourceKey, ifMatch: Int?, method: WriteMethod = .update,
-                entries: [SearchIndexEntry]? = nil) throws -> WriteResult {
-        let (resource, entries) = try resolvingReferences(resource, entries: entries)
+                entries: [SearchIndexEntry]? = nil, conditionalReferences: Bool = true) throws -> WriteResult {
+        let (resource, entries) = conditionalReferences ? try resolvingReferences(resource, entries: entries) : (resource, entries)
         let current = try transaction.current(key)
         if let ifMatch {
             guard let current, !current.deleted, current.version == ifMatch else {

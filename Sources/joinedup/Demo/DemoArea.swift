@@ -42,7 +42,10 @@ struct DemoArea {
             if try await !record.counts().isEmpty { throw DemoAreaError.notADemoStore(path: record.database.path) }
         }
         try await marker.write(entry)
-        let stored = try await load(into: record, say: say)
+        // Into an empty store the search index's value indexes are built once, at the end.
+        let stored = try await record.bulkLoad(building: { say("Building the search indexes...") }) {
+            try await load(into: record, say: say)
+        }
         var finished = entry
         finished.complete = true
         finished.resources = stored

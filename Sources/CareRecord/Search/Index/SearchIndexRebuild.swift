@@ -21,6 +21,9 @@ struct SearchIndexRebuild {
         let built = try String.fetchOne(db, sql: "SELECT value FROM search_state WHERE name = 'index'")
         guard built != Self.signature else { return 0 }
         guard let indexer = context.indexer else { return 0 }
+        // Rows go in with the value indexes down, and the indexes are built after (sorted,
+        // not row by row), as for a bulk load.
+        try ValueIndexes.drop(db)
         for table in SearchIndexSchema.valueTables { try db.execute(sql: "DELETE FROM \(table)") }
         let writer = SQLiteSearchIndexWriter(db: db, ids: context.ids)
         let rows = try Row.fetchCursor(db, sql: """
@@ -38,6 +41,7 @@ struct SearchIndexRebuild {
             try writer.insert(rid, type: type, entries: indexer.entries(for: resource, type: type))
             count += 1
         }
+        try ValueIndexes.build(db)
         try db.execute(sql: "INSERT OR REPLACE INTO search_state (name, value) VALUES ('index', ?)",
                        arguments: [Self.signature])
         return count

@@ -25,38 +25,31 @@ enum SearchIndexSchema {
             rid INTEGER NOT NULL, pid INTEGER NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL,
             PRIMARY KEY (rid, pid, code, system)
         ) WITHOUT ROWID;
-        CREATE INDEX search_token_code ON search_token (pid, code, system);
 
         CREATE TABLE search_string (
             rid INTEGER NOT NULL, pid INTEGER NOT NULL, norm TEXT NOT NULL, exact TEXT NOT NULL,
             PRIMARY KEY (rid, pid, norm, exact)
         ) WITHOUT ROWID;
-        CREATE INDEX search_string_norm ON search_string (pid, norm);
 
         CREATE TABLE search_date (
             rid INTEGER NOT NULL, pid INTEGER NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL,
             PRIMARY KEY (rid, pid, low, high)
         ) WITHOUT ROWID;
-        CREATE INDEX search_date_low ON search_date (pid, low);
-        CREATE INDEX search_date_high ON search_date (pid, high);
 
         CREATE TABLE search_reference (
             rid INTEGER NOT NULL, pid INTEGER NOT NULL, target_type TEXT NOT NULL, target_id TEXT NOT NULL,
             PRIMARY KEY (rid, pid, target_type, target_id)
         ) WITHOUT ROWID;
-        CREATE INDEX search_reference_target ON search_reference (target_type, target_id, pid);
 
         CREATE TABLE search_number (
             rid INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL,
             PRIMARY KEY (rid, pid, value)
         ) WITHOUT ROWID;
-        CREATE INDEX search_number_value ON search_number (pid, value);
 
         CREATE TABLE search_quantity (
             rid INTEGER NOT NULL, pid INTEGER NOT NULL, value REAL NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL,
             PRIMARY KEY (rid, pid, value, system, code)
         ) WITHOUT ROWID;
-        CREATE INDEX search_quantity_value ON search_quantity (pid, value);
 
         CREATE TABLE search_composite (
             rid INTEGER NOT NULL, pid INTEGER NOT NULL,
@@ -64,8 +57,26 @@ enum SearchIndexSchema {
             b_system TEXT NOT NULL, b_code TEXT NOT NULL, b_low REAL NOT NULL, b_high REAL NOT NULL,
             PRIMARY KEY (rid, pid, a_system, a_code, b_system, b_code, b_low, b_high)
         ) WITHOUT ROWID;
-        CREATE INDEX search_composite_a ON search_composite (pid, a_code, b_code);
         """
+
+    /// The secondary indexes, by name: what a search reads. A bulk load into an empty store
+    /// builds them after the rows are in (`ValueIndexes`). Part of the migration
+    /// `2026-11-23-search-v1`: a change to one needs a new migration.
+    static let valueIndexes: [(name: String, sql: String)] = [
+        ("search_token_code", "CREATE INDEX search_token_code ON search_token (pid, code, system)"),
+        ("search_string_norm", "CREATE INDEX search_string_norm ON search_string (pid, norm)"),
+        ("search_date_low", "CREATE INDEX search_date_low ON search_date (pid, low)"),
+        ("search_date_high", "CREATE INDEX search_date_high ON search_date (pid, high)"),
+        ("search_reference_target", "CREATE INDEX search_reference_target ON search_reference (target_type, target_id, pid)"),
+        ("search_number_value", "CREATE INDEX search_number_value ON search_number (pid, value)"),
+        ("search_quantity_value", "CREATE INDEX search_quantity_value ON search_quantity (pid, value)"),
+        ("search_composite_a", "CREATE INDEX search_composite_a ON search_composite (pid, a_code, b_code)"),
+    ]
+
+    /// The whole schema: the tables, then their secondary indexes.
+    static var createStatements: String {
+        tables + valueIndexes.map { $0.sql + ";\n" }.joined()
+    }
 
     /// The tables holding index rows, for clearing a resource's rows.
     static let valueTables = ["search_token", "search_string", "search_date", "search_reference",

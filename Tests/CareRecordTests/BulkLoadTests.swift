@@ -1,0 +1,125 @@
+import CareRecord
+import FHIR
+import Foundation
+import GRDB
+import Testing
+
+/// A bulk load into an empty store builds the search index's value indexes once, at the end.
+/// These tests check that the indexes are there whenever a search could need them: after the
+/// load, after a load that failed, after a load that was killed part-way, and throughout a
+/// load into a store that already held resources.
+@Suite("Bulk load: the search index's value indexes")
+struct BulkLoadTests {
+    /// Every value index the schema defines.
+    static let all: Set<String> = [
+        "search_token_code", "search_string_norm", "search_date_low", "search_date_high", "search_reference_target",
+        "search_number_value", "search_quantity_value", "search_composite_a",
+    ]
+
+    func indexes(_ record: CareRecord) async throws -> Set<String> {
+        Set(try await record.database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'search\\_%' ESCAPE '\\'")
+        })
+    }
+
+    func marked(_ record: CareRecord) async throws -> Bool {
+        try await record.database.pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM search_state WHERE name = 'value_indexes')") ?? false
+        }
+    }
+
+    /// People `p1`... with identifiers `urn:council|c1`... and surname Even or Odd.
+    func people(_ count: Int) -> [JSON] {
+        (1...count).map { n in
+            .object(["resourceType": "Patient", "id": .string("p\(n)"),
+                     "identifier": [["system": "urn:council", "value": .string("c\(n)")]],
+                     "name": [["family": .string(n.isMultiple(of: 2) ? "Even" : "Odd")]]])
+        }
+    }
+
+    /// Stores `people(count)`, checking each was stored.
+    func load(_ count: Int, into record: CareRecord) async throws {
+        let results = try await record.importResources(people(count))
+        #expect(results.allSatisfy { (try? $0.get()) != nil })
+    }
+
+    func found(_ record: CareRecord, _ query: String) async throws -> [String] {
+        try await record.search(ConditionalQuery(type: "Patient", query: query), limit: 100).map(\.key.id)
+    }
+
+    @Test func intoAnEmptyStoreTheIndexesAreBuiltAfterTheRows() async throws {
+        let test = try TestRecord()
+        #expect(try await indexes(test.record) == Self.all)
+        var built = 0
+        let stored = try await test.record.bulkLoad(building: { built += 1 }) {
+            #expect(try await indexes(test.record).isEmpty, "down while the rows go in")
+            #expect(try await marked(test.record))
+            try await load(40, into: test.record)
+            // Searches during the load read whole tables but still answer correctly.
+            #expect(try await found(test.record, "family=even").count == 20)
+            return 40
+        }
+        #expect(stored == 40)
+        #expect(built == 1)
+        #expect(try await indexes(test.record) == Self.all)
+        #expect(try await !marked(test.record))
+        #expect(try await found(test.record, "identifier=urn:council|c7") == ["p7"])
+        #expect(try await found(test.record, "family=odd").count == 20)
+    }
+
+    @Test func intoAStoreThatHoldsResourcesTheIndexesStayUp() async throws {
+        let test = try TestRecord()
+        _ = try await test.record.create(patient(), type: "Patient")
+        var built = 0
+        try await test.record.bulkLoad(building: { built += 1 }) {
+            try await load(5, into: test.record)
+            #expect(try await indexes(test.record) == Self.all)
+            #expect(try await !marked(test.record))
+        }
+        #expect(built == 0)
+        #expect(try await found(test.record, "identifier=urn:council|c3") == ["p3"])
+    }
+
+    @Test func aLoadThatFailsStillBuildsThemAndRethrows() async throws {
+        struct Interrupted: Error {}
+        let test = try TestRecord()
+        await #expect(throws: Interrupted.self) {
+            try await test.record.bulkLoad {
+                try await load(3, into: test.record)
+                throw Interrupted()
+            }
+        }
+        #expect(try await indexes(test.record) == Self.all)
+        #expect(try await !marked(test.record))
+        #expect(try await found(test.record, "identifier=urn:council|c2") == ["p2"], "what was written stays, indexed")
+    }
+
+    @Test func aLoadKilledPartWayIsMendedWhenTheStoreIsNextOpened() async throws {
+        let test = try TestRecord()
+        try await load(4, into: test.record)
+        // What a killed load leaves: the indexes down and the mark set, the rows committed.
+        try await test.record.database.pool.write { db in
+            for name in Self.all { try db.execute(sql: "DROP INDEX \(name)") }
+            try db.execute(sql: "INSERT INTO search_state (name, value) VALUES ('value_indexes', 'deferred')")
+        }
+        let reopened = try CareRecord(path: test.path)
+        #expect(try await indexes(reopened) == Self.all)
+        #expect(try await !marked(reopened))
+        #expect(try await found(reopened, "identifier=urn:council|c4") == ["p4"])
+    }
+
+    @Test func aFullReindexEndsWithEveryIndex() async throws {
+        let test = try TestRecord()
+        try await load(6, into: test.record)
+        // A store whose rows an older release built is re-indexed when opened.
+        try await test.record.database.pool.write { db in
+            try db.execute(sql: "UPDATE search_state SET value = 'an older release' WHERE name = 'index'")
+            try db.execute(sql: "DELETE FROM search_token")
+        }
+        #expect(try await found(test.record, "identifier=urn:council|c5").isEmpty, "the rows are gone before the re-index")
+        let reopened = try CareRecord(path: test.path)
+        #expect(try await indexes(reopened) == Self.all)
+        #expect(try await !marked(reopened))
+        #expect(try await found(reopened, "identifier=urn:council|c5") == ["p5"])
+    }
+}

@@ -20,6 +20,8 @@
 #                             (never after the indexing code changed: the store would be stale)
 #   KEEP_IMPORT=1             keep the import-comparison stores
 #   SEED=1 PORT=18090 WORK=bench-search SCRATCH_PATH=<swift build --scratch-path>
+#   COLD=1                    do not read each store once before serving it (by default it is,
+#                             so that the figures are a warm server's, not the disk's)
 #   WORK=/dev/shm/bench-search  stores in memory: for a machine whose page cache holds less than
 #                             the store (100,000 patients is 12 GB), where figures measure the disk
 #                             instead (copy a finished store there and pass REUSE=1)
@@ -110,6 +112,15 @@ for n in "$@"; do
         --urls-per-class "$urls" "$mode" | tee /dev/stderr)
     line=$(grep '^RESULT ' <<<"$out")
     echo "$(field resources "$line")" >"$work/resources-$n"
+
+    # A server's steady state, not its first minutes after a reboot: the store is read once,
+    # so that it sits in the page cache (12 GB at 100,000 patients; a machine with less memory
+    # measures its disk instead). COLD=1 skips this.
+    if [ -z "${COLD:-}" ]; then
+        started=$(date +%s)
+        cat "$store" >/dev/null
+        echo "store read into the page cache in $(( $(date +%s) - started )) s ($(du -m "$store" | cut -f1) MB)"
+    fi
 
     "$bin" serve --database "$store" --port "$port" --log-level warning &
     server=$!

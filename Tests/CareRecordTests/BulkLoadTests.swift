@@ -80,6 +80,26 @@ struct BulkLoadTests {
         #expect(try await found(test.record, "identifier=urn:council|c3") == ["p3"])
     }
 
+    @Test func aConditionalReferenceInTheLoadBringsThemUpForTheRestOfIt() async throws {
+        let test = try TestRecord()
+        try await test.record.bulkLoad {
+            try await load(3, into: test.record)
+            #expect(try await indexes(test.record).isEmpty)
+            // Resolving it is a search; without the indexes every such search would read the
+            // whole token table.
+            let observation = try json(#"""
+                {"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "weight"},
+                 "subject": {"reference": "Patient?identifier=urn:council|c2"}}
+                """#)
+            let results = try await test.record.importResources([observation])
+            #expect((try? results[0].get()) != nil)
+            #expect(try await indexes(test.record) == Self.all)
+            #expect(try await !marked(test.record))
+        }
+        let stored = try await test.record.read(ResourceKey("Observation", "o1"))
+        #expect(try json(stored.body).objectValue?["subject"]?.objectValue?["reference"] == "Patient/p2")
+    }
+
     @Test func aLoadThatFailsStillBuildsThemAndRethrows() async throws {
         struct Interrupted: Error {}
         let test = try TestRecord()

@@ -59,6 +59,11 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String] {
+        // A bulk load into an empty store runs with the value indexes down. A search inside it
+        // (a conditional reference or create) would then read whole tables, once for each
+        // resource that asks, so the first such search builds them and the load goes on with
+        // them up.
+        if try ValueIndexes.areDown(db) { try ValueIndexes.build(db) }
         let parsed = try SearchQueryParser(context: search, clock: clock).conditional(query)
         return try SearchExecutor(db: db, context: search).ids(parsed, limit: limit)
     }

@@ -12,7 +12,8 @@ import GRDB
 ///
 /// While the indexes are down, searches still answer correctly but read whole tables. So they
 /// are taken down only for a load into an empty store (`CareRecord.bulkLoad`) and for a full
-/// re-index. The row `value_indexes = deferred` in `search_state` marks a store whose indexes
+/// re-index, and the first search the writer itself makes during a load (a conditional
+/// reference or create: Bundles have many) builds them for the rest of it. The row `value_indexes = deferred` in `search_state` marks a store whose indexes
 /// are down: a load that is killed part-way leaves it, and the next open of the record builds
 /// them.
 enum ValueIndexes {

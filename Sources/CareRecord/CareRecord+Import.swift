@@ -11,11 +11,11 @@ public struct ImportBatch: Sendable {
     public var count: Int { prepared.count }
 }
 
-/// A validated resource, its search index entries (nil when the record keeps no index), and
-/// whether it holds a conditional reference for the writer to resolve.
+/// A validated resource, what the search index gets from it (nil when the record keeps no
+/// index), and whether it holds a conditional reference for the writer to resolve.
 struct PreparedResource: Sendable {
     let object: JSONObject
-    let entries: [SearchIndexEntry]?
+    let indexed: ResourceIndex?
     let conditionalReferences: Bool
 }
 
@@ -65,7 +65,7 @@ extension CareRecord {
                     throw RecordError(.invalid, .value, "the resource id is not a valid FHIR id", at: ["id"])
                 }
                 let type = object["resourceType"]?.stringValue ?? ""
-                return PreparedResource(object: object, entries: indexer?.entries(for: object, type: type),
+                return PreparedResource(object: object, indexed: indexer?.index(object, type: type),
                                         conditionalReferences: ReferenceRewriter.holdsConditionalReference(resource))
             })
         }
@@ -125,10 +125,10 @@ extension CareRecord {
         let object = resource.object
         let type = object["resourceType"]?.stringValue ?? ""
         if let id = object["id"]?.stringValue {
-            return try writer.update(object, key: ResourceKey(type, id), ifMatch: nil, entries: resource.entries,
+            return try writer.update(object, key: ResourceKey(type, id), ifMatch: nil, indexed: resource.indexed,
                                      conditionalReferences: resource.conditionalReferences)
         }
-        return try writer.create(object, type: type, entries: resource.entries,
+        return try writer.create(object, type: type, indexed: resource.indexed,
                                  conditionalReferences: resource.conditionalReferences)
     }
 }

@@ -65,5 +65,6 @@ public enum CareRecordSchema {
             CREATE INDEX resource_type_rid ON resource (type, rid);
             DROP TABLE resource_identifier;
             """ + SearchIndexSchema.createStatements),
+        Migration("2026-11-24-fulltext-v1", sql: SearchIndexSchema.fullText),
     ]
 }

@@ -35,6 +35,20 @@ public enum SearchCapabilities {
         }
     }
 
+    /// Full-text parameters searchable on `type` (code, definition URL): `_content` on every
+    /// type, `_text` on those with a narrative (not Bundle, Binary, Parameters). They are
+    /// not in the generated definitions: R4 gives them no expression.
+    public static func fullTextParameters(of type: String) -> [(code: String, url: String)] {
+        let content = (code: "_content", url: "http://hl7.org/fhir/SearchParameter/Resource-content")
+        if ["Bundle", "Binary", "Parameters"].contains(type) { return [content] }
+        return [content, (code: "_text", url: "http://hl7.org/fhir/SearchParameter/DomainResource-text")]
+    }
+
+    /// How full-text values are read, for the CapabilityStatement.
+    public static let fullTextDocumentation = "Full text: words and \"quoted phrases\", all of which must appear "
+        + "(case and accents ignored); commas give alternatives. _text searches the narrative, _content all the text. "
+        + "No modifiers."
+
     /// `_include` values for matches of `type`: each reference parameter, and `*`.
     public static func includes(of type: String, definitions: FHIRSearchDefinitions = .r4) -> [String] {
         let references = parameters(of: type, definitions: definitions).filter { $0.type == .reference }.map { "\(type):\($0.code)" }

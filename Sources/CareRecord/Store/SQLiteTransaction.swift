@@ -32,7 +32,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, created: Bool,
-                resource: JSONObject?, body: [UInt8]?, entries: [SearchIndexEntry]?) throws -> Int64 {
+                resource: JSONObject?, body: [UInt8]?, indexed: ResourceIndex?) throws -> Int64 {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO resource_version (type, id, version, last_updated, method, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
@@ -52,7 +52,9 @@ struct SQLiteTransaction: StoreTransaction {
         if let indexer = search.indexer {
             if version > 1 { try index.clear(rid) }
             if let resource {
-                try index.insert(rid, type: key.type, entries: entries ?? indexer.entries(for: resource, type: key.type))
+                let indexed = indexed ?? indexer.index(resource, type: key.type)
+                try index.insert(rid, type: key.type, entries: indexed.entries)
+                try index.insertText(sequence, indexed.text)
             }
         }
         return sequence

@@ -10,10 +10,10 @@ protocol StoreTransaction {
     func version(_ key: ResourceKey, _ version: Int?) throws -> StoredVersion?
     /// Appends a version, makes it current, and replaces its search index rows with those of
     /// `resource` (the stamped body as an object; nil for a deletion, which has none).
-    /// `entries` are those rows' entries when already computed from `resource` (stamping
-    /// changes nothing an index reads); nil computes them here.
+    /// `indexed` is what the index gets from `resource` when already computed (stamping sets
+    /// only the id and `meta`, which nothing indexed reads); nil computes it here.
     func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, created: Bool,
-                resource: JSONObject?, body: [UInt8]?, entries: [SearchIndexEntry]?) throws -> Int64
+                resource: JSONObject?, body: [UInt8]?, indexed: ResourceIndex?) throws -> Int64
     /// Ids of live resources matching the search `query`, at most `limit` of them (two are
     /// enough to tell "one" from "several"). A search that is not valid throws `RecordError`.
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String]

@@ -14,14 +14,14 @@ extension RecordWriter {
     }
 
     /// A single resource written outside a bundle may use conditional references too; they are
-    /// resolved here so that nothing unresolved is ever stored. `entries`, index entries
-    /// computed ahead from the resource as sent, come back only if no reference changed.
-    func resolvingReferences(_ resource: JSONObject, entries: [SearchIndexEntry]?) throws
-        -> (resource: JSONObject, entries: [SearchIndexEntry]?) {
+    /// resolved here so that nothing unresolved is ever stored. `indexed`, computed ahead
+    /// from the resource as sent, comes back only if no reference changed.
+    func resolvingReferences(_ resource: JSONObject, indexed: ResourceIndex?) throws
+        -> (resource: JSONObject, indexed: ResourceIndex?) {
         let rewriter = ReferenceRewriter(identity: { _ in nil }, resolveConditional: resolveConditionalReference,
                                          refusesUnknownURNs: false)
         var resource = resource
         let changed = try rewriter.rewrite(&resource, location: resource["resourceType"]?.stringValue ?? "Resource")
-        return (resource, changed > 0 ? nil : entries)
+        return (resource, changed > 0 ? nil : indexed)
     }
 }

@@ -7,20 +7,20 @@ struct RecordWriter<Transaction: StoreTransaction> {
     let transaction: Transaction
     let environment: RecordEnvironment
 
-    /// Creates `resource` under `id` (or a new server id), as version 1. `entries`, when
-    /// given, are the resource's search index entries computed ahead, outside the write lock
-    /// (a bulk import); they are used only if no reference is rewritten here. A caller that
+    /// Creates `resource` under `id` (or a new server id), as version 1. `indexed`, when
+    /// given, is what the search index gets from the resource, computed ahead, outside the
+    /// write lock (a bulk import); it is used only if no reference is rewritten here. A caller that
     /// has found no conditional reference in `resource` says so with `conditionalReferences`
     /// false, and the writer does not look again.
-    func create(_ resource: JSONObject, type: String, id: String? = nil, entries: [SearchIndexEntry]? = nil,
+    func create(_ resource: JSONObject, type: String, id: String? = nil, indexed: ResourceIndex? = nil,
                 conditionalReferences: Bool = true) throws -> WriteResult {
-        let (resource, entries) = conditionalReferences ? try resolvingReferences(resource, entries: entries) : (resource, entries)
+        let (resource, indexed) = conditionalReferences ? try resolvingReferences(resource, indexed: indexed) : (resource, indexed)
         let key = ResourceKey(type, id ?? environment.newID())
         if id != nil, try transaction.current(key) != nil {
             throw RecordError(.conflict, .duplicate, "a resource with this id already exists", at: ["\(type).id"])
         }
         let stored = try append(resource, key: key, version: 1, after: nil, method: .create, created: true,
-                                entries: entries)
+                                indexed: indexed)
         return WriteResult(.created, stored)
     }
 
@@ -36,11 +36,11 @@ struct RecordWriter<Transaction: StoreTransaction> {
     }
 
     /// Updates `key` to `resource`, creating it when it does not exist (update as create).
-    /// `ifMatch` must name the current version when given. `entries` and
+    /// `ifMatch` must name the current version when given. `indexed` and
     /// `conditionalReferences` as for `create`.
     func update(_ resource: JSONObject, key: ResourceKey, ifMatch: Int?, method: WriteMethod = .update,
-                entries: [SearchIndexEntry]? = nil, conditionalReferences: Bool = true) throws -> WriteResult {
-        let (resource, entries) = conditionalReferences ? try resolvingReferences(resource, entries: entries) : (resource, entries)
+                indexed: ResourceIndex? = nil, conditionalReferences: Bool = true) throws -> WriteResult {
+        let (resource, indexed) = conditionalReferences ? try resolvingReferences(resource, indexed: indexed) : (resource, indexed)
         let current = try transaction.current(key)
         if let ifMatch {
             guard let current, !current.deleted, current.version == ifMatch else {
@@ -51,7 +51,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
         }
         guard let current else {
             return WriteResult(.created, try append(resource, key: key, version: 1, after: nil, method: method, created: true,
-                                                    entries: entries))
+                                                    indexed: indexed))
         }
         if !current.deleted, let existing = try transaction.version(key, nil),
            existing.body == JSONSerializer.bytes(.object(ResourceBody.stamped(
@@ -59,7 +59,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
             return WriteResult(.unchanged, existing)
         }
         let stored = try append(resource, key: key, version: current.version + 1, after: current, method: method,
-                                created: current.deleted, entries: entries)
+                                created: current.deleted, indexed: indexed)
         return WriteResult(current.deleted ? .created : .updated, stored)
     }
 
@@ -135,7 +135,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
     }
 
     private func append(_ resource: JSONObject?, key: ResourceKey, version: Int, after current: CurrentVersion?,
-                        method: WriteMethod, created: Bool, entries: [SearchIndexEntry]? = nil) throws -> StoredVersion {
+                        method: WriteMethod, created: Bool, indexed: ResourceIndex? = nil) throws -> StoredVersion {
         // lastUpdated never goes backwards for one resource, whatever the wall clock does.
         var now = environment.now()
         if let current, current.lastUpdated > now { now = current.lastUpdated }
@@ -146,7 +146,7 @@ struct RecordWriter<Transaction: StoreTransaction> {
             body = stamped.map { JSONSerializer.bytes(.object($0)) }
         }
         let sequence = try transaction.append(key, version: version, lastUpdated: now, method: method, created: created,
-                                              resource: stamped, body: body, entries: entries)
+                                              resource: stamped, body: body, indexed: indexed)
         return StoredVersion(key: key, version: version, lastUpdated: now, method: method, sequence: sequence,
                              created: created, body: body)
     }

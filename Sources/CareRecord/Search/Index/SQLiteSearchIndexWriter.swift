@@ -22,6 +22,13 @@ struct SQLiteSearchIndexWriter {
         }
     }
 
+    /// Adds the full text of the version `seq` (see `SearchIndexSchema.fullText`).
+    func insertText(_ seq: Int64, _ text: FullText?) throws {
+        guard let text else { return }
+        try IndexRowInsert(db, sql: "INSERT INTO search_fulltext (rowid, narrative, content) VALUES (?, ?, ?)")
+            .execute(.integer(seq), .text(text.narrative), .text(text.content))
+    }
+
     private func insert(_ rid: Int64, _ pid: Int64, _ value: SearchIndexValue) throws {
         switch value {
         case .token(let system, let code):

@@ -25,9 +25,10 @@ struct SearchIndexRebuild {
         // not row by row), as for a bulk load.
         try ValueIndexes.drop(db)
         for table in SearchIndexSchema.valueTables { try db.execute(sql: "DELETE FROM \(table)") }
+        try db.execute(sql: "INSERT INTO search_fulltext (search_fulltext) VALUES ('delete-all')")
         let writer = SQLiteSearchIndexWriter(db: db, ids: context.ids)
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT r.rid, r.type, v.body FROM resource r JOIN resource_version v ON v.seq = r.seq
+            SELECT r.rid, r.type, v.body, r.seq FROM resource r JOIN resource_version v ON v.seq = r.seq
             WHERE r.deleted = 0 ORDER BY r.rid
             """)
         var count = 0
@@ -38,7 +39,9 @@ struct SearchIndexRebuild {
             guard let resource = try JSONParser().parse(body).objectValue else {
                 throw StorageError(.corrupt, detail: "the stored body of \(type) rid \(rid) is not a JSON object")
             }
-            try writer.insert(rid, type: type, entries: indexer.entries(for: resource, type: type))
+            let indexed = indexer.index(resource, type: type)
+            try writer.insert(rid, type: type, entries: indexed.entries)
+            try writer.insertText(row[3], indexed.text)
             count += 1
         }
         try ValueIndexes.build(db)

@@ -78,6 +78,18 @@ enum SearchIndexSchema {
         tables + valueIndexes.map { $0.sql + ";\n" }.joined()
     }
 
+    /// Full-text search (`_text`, `_content`): an FTS5 index of each version's `FullText`,
+    /// keyed by the version's `seq`, so it is only ever added to. A search joins it to the
+    /// versions that are current (`resource.seq`), so a later version's or a deletion's words
+    /// replace an earlier one's without deleting index rows. Contentless (`content=''`): the
+    /// text is in the body already. The tokenizer folds case and removes diacritics, as string
+    /// search does. Migration `2026-11-24-fulltext-v1`.
+    static let fullText = """
+        CREATE VIRTUAL TABLE search_fulltext USING fts5(
+            narrative, content, content = '', tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """
+
     /// The tables holding index rows, for clearing a resource's rows.
     static let valueTables = ["search_token", "search_string", "search_date", "search_reference",
                               "search_number", "search_quantity", "search_composite"]

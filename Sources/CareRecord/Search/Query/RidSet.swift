@@ -10,6 +10,10 @@ indirect enum RidSet: Sendable {
     /// Live resources of `types` (all types when empty) that meet `condition` over the
     /// `resource` row `r`: clauses that are not sets themselves (`_id`, `:not`, `:missing`).
     case resources(types: [String], condition: String, arguments: [DatabaseValue])
+    /// Live resources of `types` (all types when empty) whose current version's full text
+    /// `column` (`narrative` or `content`, never client text) matches the FTS5 query `match`
+    /// (`_text`, `_content`).
+    case fullText(column: String, match: String, types: [String])
     /// Any of the sets.
     case union([RidSet])
     /// Every one of the sets (a chain's target clauses all hold for one target).
@@ -32,6 +36,16 @@ indirect enum RidSet: Sendable {
             let test = condition.isEmpty ? "" : " AND (\(condition))"
             let typeTest = types.isEmpty ? "1" : "r.type \(Self.inList(types.count))"
             return "SELECT r.rid FROM resource r WHERE \(typeTest) AND r.deleted = 0\(test)"
+        case .fullText(let column, let match, let types):
+            arguments.append(match.databaseValue)
+            arguments += types.map(\.databaseValue)
+            let typeTest = types.isEmpty ? "" : " AND r.type \(Self.inList(types.count))"
+            // Index rows are per version (`seq`); only the current version's count.
+            return """
+                SELECT r.rid FROM search_fulltext f JOIN resource_version v ON v.seq = f.rowid \
+                JOIN resource r ON r.type = v.type AND r.id = v.id \
+                WHERE f.\(column) MATCH ? AND r.seq = v.seq\(typeTest)
+                """
         case .union(let sets):
             return sets.map { $0.sql(&arguments) }.joined(separator: " UNION ")
         case .intersection(let sets):

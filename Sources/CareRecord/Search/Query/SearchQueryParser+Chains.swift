@@ -66,7 +66,7 @@ extension SearchQueryParser {
 
     /// Parameters every resource has, which the definitions need not list per type.
     static func isCommon(_ code: String) -> Bool {
-        code == "_id" || code == "_lastUpdated" || code.hasPrefix("_has")
+        code == "_id" || code == "_lastUpdated" || code == "_text" || code == "_content" || code.hasPrefix("_has")
     }
 
     /// Runs `body`, so that an error about a link inside a chain names the parameter as the

@@ -31,6 +31,7 @@ extension SearchQueryParser {
         switch code {
         case "_id": return try idClause(name, modifier, alternatives)
         case "_lastUpdated": return try lastUpdatedClause(name, modifier, alternatives)
+        case "_text", "_content": return try fullTextClause(code, name, modifier, alternatives, on: types)
         default: break
         }
         let parameter = try resolve(code, on: types)

@@ -89,6 +89,18 @@ extension SearchQueryParser {
         return Self.anyRow("search_string", pids(parameter), conditions)
     }
 
+    /// `_text` (the narrative) and `_content` (all the text): words and "quoted phrases", all
+    /// of which must appear (`FullTextSearchValue`); commas give alternatives. No modifiers.
+    func fullTextClause(_ code: String, _ name: String, _ modifier: String?, _ values: [String],
+                        on types: [String]) throws -> SearchClause {
+        if let modifier { throw Self.error(name, "\(code) takes no modifier (':\(modifier.prefix(40))' was given)") }
+        let queries = try values.map { text in
+            try value(name) { () throws(SearchValueError) in try FullTextSearchValue.parse(SearchEscaping.unescape(text)) }
+        }
+        return .within(.fullText(column: code == "_text" ? "narrative" : "content",
+                                 match: FullTextSearchValue.matchExpression(anyOf: queries), types: types))
+    }
+
     func dateClause(_ parameter: ResolvedParameter, _ name: String, _ modifier: String?,
                     _ values: [String]) throws -> SearchClause {
         try refuseModifier(name, modifier, allowed: [])

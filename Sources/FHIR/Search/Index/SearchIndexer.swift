@@ -22,7 +22,8 @@ public struct SearchIndexer: Sendable {
 
     /// Changes whenever the rules change what entries a resource gets, so a store can tell
     /// that rows built by an earlier indexer need rebuilding.
-    public static let rulesVersion = 2
+    /// (3: full text, `FullText`, indexed beside the entries.)
+    public static let rulesVersion = 3
 
     private let plansByType: [String: TypePlan]
     private let resourceTypes: Set<String>

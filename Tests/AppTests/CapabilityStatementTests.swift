@@ -53,9 +53,14 @@ extension FHIRServerTests {
                 #expect(patient["searchInclude"]?.elements.contains("Patient:general-practitioner") == true)
                 #expect(patient["searchRevInclude"]?.elements.contains("Observation:subject") == true)
                 #expect(patient["operation"]?[0]?["name"] == "everything")
-                // Special parameters have no index and are not claimed.
+                // The engine's own parameters: full text everywhere it applies, near on Location only.
+                #expect(searchParams.isSuperset(of: ["_text", "_content"]))
+                #expect(!searchParams.contains("near"))
                 let location = try #require(resources.first { $0["type"] == "Location" })
-                #expect(location["searchParam"]?.elements.contains { $0["name"] == "near" } == false)
+                #expect(location["searchParam"]?.elements.contains { $0["name"] == "near" && $0["type"] == "special" } == true)
+                let bundle = try #require(resources.first { $0["type"] == "Bundle" })
+                let bundleParams = Set(bundle["searchParam"]?.elements.compactMap { $0["name"]?.stringValue } ?? [])
+                #expect(bundleParams.contains("_content") && !bundleParams.contains("_text"), "a Bundle has no narrative")
             }
         }
 
@@ -155,6 +160,7 @@ extension FHIRServerTests {
             case "reference": return "some-id"
             case "uri": return "http://example.org/a"
             case "composite": return "http://loinc.org|8480-6$gt1"
+            case "special": return "53.8|-1.55|5|km"
             default: return "x"
             }
         }

@@ -14,11 +14,11 @@ enum CapabilityStatementBuilder {
                 "documentation": .string(text)]
     }
 
-    /// `_content` and `_text` (`SearchCapabilities.fullTextParameters`).
-    static func fullTextParams(of type: String) -> [JSON] {
-        SearchCapabilities.fullTextParameters(of: type).map { parameter in
-            ["name": .string(parameter.code), "definition": .string(parameter.url), "type": "string",
-             "documentation": .string(SearchCapabilities.fullTextDocumentation)]
+    /// `_content`, `_text` and `near` (`SearchCapabilities.engineParameters`).
+    static func engineParams(of type: String) -> [JSON] {
+        SearchCapabilities.engineParameters(of: type).map { parameter in
+            ["name": .string(parameter.code), "definition": .string(parameter.url), "type": .string(parameter.type.rawValue),
+             "documentation": .string(parameter.documentation)]
         }
     }
 
@@ -39,7 +39,7 @@ enum CapabilityStatementBuilder {
                 "conditionalUpdate": true,
                 "conditionalDelete": "single",
                 "referencePolicy": ["literal", "logical"],
-                "searchParam": .array(SearchCapabilities.parameters(of: type).map(searchParam) + fullTextParams(of: type)),
+                "searchParam": .array(SearchCapabilities.parameters(of: type).map(searchParam) + engineParams(of: type)),
                 "searchInclude": .array(SearchCapabilities.includes(of: type).map { .string($0) }),
                 "searchRevInclude": .array(SearchCapabilities.revIncludes(of: type).map { .string($0) }),
             ]
@@ -66,7 +66,7 @@ enum CapabilityStatementBuilder {
                 "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"], ["code": "search-system"]],
                 "searchParam": .array(["_id", "_lastUpdated", "_tag", "_profile", "_security", "_source"].compactMap { code in
                     FHIRSearchDefinitions.r4.parameter(code, of: "Patient").map(searchParam)
-                } + fullTextParams(of: "Resource")),
+                } + engineParams(of: "Resource")),
             ]],
         ]
     }

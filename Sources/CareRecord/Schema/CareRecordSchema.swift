@@ -66,5 +66,6 @@ public enum CareRecordSchema {
             DROP TABLE resource_identifier;
             """ + SearchIndexSchema.createStatements),
         Migration("2026-11-24-fulltext-v1", sql: SearchIndexSchema.fullText),
+        Migration("2026-11-24-position-v1", sql: SearchIndexSchema.positions),
     ]
 }

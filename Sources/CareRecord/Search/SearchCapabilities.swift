@@ -4,9 +4,9 @@ import FHIR
 /// the CapabilityStatement lists every parameter, modifier and include that works and
 /// nothing that does not.
 public enum SearchCapabilities {
-    /// Parameters searchable on `type`, by code. Left out: `special` parameters (such as
-    /// Location `near`), whose matching is not a value lookup, and composites other than
-    /// two components starting with a token.
+    /// Parameters of the definitions searchable on `type`, by code. Left out: `special`
+    /// parameters (the engine's own, `engineParameters`, are listed apart), and composites
+    /// other than two components starting with a token.
     public static func parameters(of type: String, definitions: FHIRSearchDefinitions = .r4) -> [SearchParameter] {
         definitions.parameters(of: type).values.filter(isSupported).sorted { $0.code < $1.code }
     }
@@ -35,19 +35,35 @@ public enum SearchCapabilities {
         }
     }
 
-    /// Full-text parameters searchable on `type` (code, definition URL): `_content` on every
-    /// type, `_text` on those with a narrative (not Bundle, Binary, Parameters). They are
-    /// not in the generated definitions: R4 gives them no expression.
-    public static func fullTextParameters(of type: String) -> [(code: String, url: String)] {
-        let content = (code: "_content", url: "http://hl7.org/fhir/SearchParameter/Resource-content")
-        if ["Bundle", "Binary", "Parameters"].contains(type) { return [content] }
-        return [content, (code: "_text", url: "http://hl7.org/fhir/SearchParameter/DomainResource-text")]
+    /// A parameter the search engine matches itself rather than through the generated
+    /// definitions (R4 gives it no expression to index): full text and Location `near`.
+    public struct EngineParameter: Sendable {
+        public let code: String
+        public let url: String
+        public let type: SearchParameterType
+        public let documentation: String
     }
 
-    /// How full-text values are read, for the CapabilityStatement.
-    public static let fullTextDocumentation = "Full text: words and \"quoted phrases\", all of which must appear "
-        + "(case and accents ignored); commas give alternatives. _text searches the narrative, _content all the text. "
-        + "No modifiers."
+    /// The engine's own parameters searchable on `type`: `_content` on every type, `_text` on
+    /// those with a narrative (not Bundle, Binary, Parameters), `near` on Location.
+    public static func engineParameters(of type: String) -> [EngineParameter] {
+        let fullText = "Full text: words and \"quoted phrases\", all of which must appear (case and accents "
+            + "ignored); commas give alternatives. _text searches the narrative, _content all the text. No modifiers."
+        var parameters = [EngineParameter(code: "_content", url: "http://hl7.org/fhir/SearchParameter/Resource-content",
+                                          type: .string, documentation: fullText)]
+        if !["Bundle", "Binary", "Parameters"].contains(type) {
+            parameters.append(EngineParameter(code: "_text", url: "http://hl7.org/fhir/SearchParameter/DomainResource-text",
+                                              type: .string, documentation: fullText))
+        }
+        if type == "Location" {
+            parameters.append(EngineParameter(
+                code: "near", url: "http://hl7.org/fhir/SearchParameter/Location-near", type: .special,
+                documentation: "latitude|longitude|distance|units: Locations whose position is within the distance "
+                    + "(great-circle), in km (the default), m or [mi_i]; \(Int(NearSearchValue.defaultKilometres)) km "
+                    + "when no distance is given; commas give alternatives. No modifiers."))
+        }
+        return parameters
+    }
 
     /// `_include` values for matches of `type`: each reference parameter, and `*`.
     public static func includes(of type: String, definitions: FHIRSearchDefinitions = .r4) -> [String] {

@@ -55,6 +55,7 @@ struct SQLiteTransaction: StoreTransaction {
                 let indexed = indexed ?? indexer.index(resource, type: key.type)
                 try index.insert(rid, type: key.type, entries: indexed.entries)
                 try index.insertText(sequence, indexed.text)
+                try index.insertPosition(rid, indexed.position)
             }
         }
         return sequence

@@ -29,6 +29,13 @@ struct SQLiteSearchIndexWriter {
             .execute(.integer(seq), .text(text.narrative), .text(text.content))
     }
 
+    /// Adds a Location's position (`near`).
+    func insertPosition(_ rid: Int64, _ position: GeoPosition?) throws {
+        guard let position else { return }
+        try IndexRowInsert(db, sql: "INSERT OR REPLACE INTO search_position (rid, latitude, longitude) VALUES (?, ?, ?)")
+            .execute(.integer(rid), .real(position.latitude), .real(position.longitude))
+    }
+
     private func insert(_ rid: Int64, _ pid: Int64, _ value: SearchIndexValue) throws {
         switch value {
         case .token(let system, let code):

@@ -42,6 +42,7 @@ struct SearchIndexRebuild {
             let indexed = indexer.index(resource, type: type)
             try writer.insert(rid, type: type, entries: indexed.entries)
             try writer.insertText(row[3], indexed.text)
+            try writer.insertPosition(rid, indexed.position)
             count += 1
         }
         try ValueIndexes.build(db)

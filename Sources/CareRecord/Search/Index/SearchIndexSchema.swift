@@ -90,7 +90,14 @@ enum SearchIndexSchema {
         );
         """
 
+    /// Location positions (`near`): one row per Location that has one, by `rid`, and an index
+    /// by latitude for the bounding box a search starts from. Migration `2026-11-24-position-v1`.
+    static let positions = """
+        CREATE TABLE search_position (rid INTEGER PRIMARY KEY, latitude REAL NOT NULL, longitude REAL NOT NULL);
+        CREATE INDEX search_position_latitude ON search_position (latitude, longitude);
+        """
+
     /// The tables holding index rows, for clearing a resource's rows.
     static let valueTables = ["search_token", "search_string", "search_date", "search_reference",
-                              "search_number", "search_quantity", "search_composite"]
+                              "search_number", "search_quantity", "search_composite", "search_position"]
 }

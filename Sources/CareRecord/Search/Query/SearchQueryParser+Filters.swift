@@ -32,6 +32,7 @@ extension SearchQueryParser {
         case "_id": return try idClause(name, modifier, alternatives)
         case "_lastUpdated": return try lastUpdatedClause(name, modifier, alternatives)
         case "_text", "_content": return try fullTextClause(code, name, modifier, alternatives, on: types)
+        case "near" where types == ["Location"]: return try nearClause(name, modifier, alternatives)
         default: break
         }
         let parameter = try resolve(code, on: types)

@@ -101,6 +101,30 @@ extension SearchQueryParser {
                                  match: FullTextSearchValue.matchExpression(anyOf: queries), types: types))
     }
 
+    /// Location `near`: within the distance of the point, by great-circle distance on a sphere
+    /// of the Earth's mean radius (within 0.5% of the ellipsoid), read through a bounding
+    /// box on `search_position` first. Commas give alternatives.
+    func nearClause(_ name: String, _ modifier: String?, _ values: [String]) throws -> SearchClause {
+        if let modifier { throw Self.error(name, "near takes no modifier (':\(modifier.prefix(40))' was given)") }
+        var conditions: [String] = []
+        var arguments: [DatabaseValue] = []
+        for text in values {
+            let near = try value(name) { () throws(SearchValueError) in try NearSearchValue.parse(text) }
+            let box = GeoBox(around: near)
+            conditions.append("""
+                (p.latitude BETWEEN ? AND ?\(box.longitudes == nil ? "" : " AND p.longitude BETWEEN ? AND ?") AND \
+                2 * 6371.0088 * asin(min(1, sqrt(pow(sin(radians(p.latitude - ?) / 2), 2) \
+                + cos(radians(?)) * cos(radians(p.latitude)) * pow(sin(radians(p.longitude - ?) / 2), 2)))) <= ?)
+                """)
+            arguments += [box.latitudes.lowerBound, box.latitudes.upperBound].map(\.databaseValue)
+            if let longitudes = box.longitudes { arguments += [longitudes.lowerBound, longitudes.upperBound].map(\.databaseValue) }
+            arguments += [near.latitude, near.latitude, near.longitude, near.kilometres].map(\.databaseValue)
+        }
+        return .within(.resources(types: ["Location"], condition: """
+            r.rid IN (SELECT p.rid FROM search_position p WHERE \(conditions.joined(separator: " OR ")))
+            """, arguments: arguments))
+    }
+
     func dateClause(_ parameter: ResolvedParameter, _ name: String, _ modifier: String?,
                     _ values: [String]) throws -> SearchClause {
         try refuseModifier(name, modifier, allowed: [])

@@ -82,11 +82,12 @@ enum SearchIndexSchema {
     /// keyed by the version's `seq`, so it is only ever added to. A search joins it to the
     /// versions that are current (`resource.seq`), so a later version's or a deletion's words
     /// replace an earlier one's without deleting index rows. Contentless (`content=''`): the
-    /// text is in the body already. The tokenizer folds case and removes diacritics, as string
-    /// search does. Migration `2026-11-24-fulltext-v1`.
+    /// text is in the body already. No column sizes (`columnsize=0`): they serve only ranking,
+    /// which search does not do, and cost a row per version. The tokenizer folds case and
+    /// removes diacritics, as string search does. Migration `2026-11-24-fulltext-v1`.
     static let fullText = """
         CREATE VIRTUAL TABLE search_fulltext USING fts5(
-            narrative, content, content = '', tokenize = 'unicode61 remove_diacritics 2'
+            narrative, content, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 2'
         );
         """
 

@@ -7,15 +7,15 @@ import GRDB
 /// Why: an index row lands on a random page of each value-ordered B-tree, and as the store
 /// grows each insert costs more (cache misses, then page reads). Building an index once at the
 /// end sorts its rows instead. Importing 20,000 patients (a million resources) into an empty
-/// store took 194 s with the indexes kept up row by row. With them built at the end it took
-/// 120 s, and the build took 28 s more.
+/// store took 194 s with the indexes kept up row by row, and 122 s with them built at the end
+/// (the build is about 28 s of that).
 ///
 /// While the indexes are down, searches still answer correctly but read whole tables. So they
 /// are taken down only for a load into an empty store (`CareRecord.bulkLoad`) and for a full
 /// re-index, and the first search the writer itself makes during a load (a conditional
-/// reference or create: Bundles have many) builds them for the rest of it. The row `value_indexes = deferred` in `search_state` marks a store whose indexes
-/// are down: a load that is killed part-way leaves it, and the next open of the record builds
-/// them.
+/// reference or create: Bundles have many) builds them for the rest of it. The row
+/// `value_indexes = deferred` in `search_state` marks a store whose indexes are down: a load
+/// that is killed part-way leaves it, and the next open of the record builds them.
 enum ValueIndexes {
     static let stateName = "value_indexes"
 

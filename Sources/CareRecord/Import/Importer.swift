@@ -60,11 +60,11 @@ public struct Importer: Sendable {
         let parser = JSONParser()
         var batch: [JSON] = []
         var lines: [Int] = []
-        var writing: (lines: [Int], task: Task<[Result<WriteResult, RecordError>], any Error>)?
+        var writing: (lines: [Int], write: ImportWrite)?
         func settle() async throws {
             guard let current = writing else { return }
             writing = nil
-            let results = try await current.task.value
+            let results = try await current.write.results()
             for (line, result) in zip(current.lines, results) {
                 switch result {
                 case .success(let write): summary.count(write)
@@ -77,8 +77,7 @@ public struct Importer: Sendable {
             guard !batch.isEmpty else { return }
             let prepared = record.prepareImport(batch)
             try await settle()
-            let record = record
-            writing = (lines, Task { try await record.importResources(prepared) })
+            writing = (lines, record.beginImport(prepared))
             batch.removeAll(keepingCapacity: true)
             lines.removeAll(keepingCapacity: true)
             if strict { try await settle() }

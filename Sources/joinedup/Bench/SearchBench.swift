@@ -116,19 +116,14 @@ struct SearchBenchLoad: AsyncParsableCommand {
             indexBuildStarted = clock.now
             say("  building the search indexes...")
         }) {
-            var writing: (batch: [JSON], task: Task<(results: [Result<WriteResult, RecordError>], took: Duration), any Error>)?
+            var writing: (batch: [JSON], write: ImportWrite)?
             for try await batch in GeneratedBatches(batchSize: batchSize, generate: { try generator.generate($0) }) {
                 let prepared = record.prepareImport(batch)
                 if let writing {
-                    let done = try await writing.task.value
-                    tally.add(writing.batch, done.results)
-                    writeTime += done.took
+                    tally.add(writing.batch, try await writing.write.results())
+                    writeTime += writing.write.writerTime
                 }
-                writing = (batch, Task {
-                    let begun = ContinuousClock.now
-                    let results = try await record.importResources(prepared)
-                    return (results, ContinuousClock.now - begun)
-                })
+                writing = (batch, record.beginImport(prepared))
                 if clock.now - lastReport > .seconds(15) {
                     lastReport = clock.now
                     let seconds = (clock.now - started).seconds
@@ -137,9 +132,8 @@ struct SearchBenchLoad: AsyncParsableCommand {
                 }
             }
             if let writing {
-                let done = try await writing.task.value
-                tally.add(writing.batch, done.results)
-                writeTime += done.took
+                tally.add(writing.batch, try await writing.write.results())
+                writeTime += writing.write.writerTime
             }
         }
         let loadSeconds = (clock.now - started).seconds

@@ -27,6 +27,13 @@ extension CareRecord {
         try await importResources(prepareImport(resources))
     }
 
+    /// Whether the store holds no resource at all (not even a deleted one).
+    public func isEmpty() async throws -> Bool {
+        try await database.pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM resource)") ?? false
+        }
+    }
+
     /// Runs `load`, a bulk load of this record. Into a store that holds no resource yet, it
     /// runs with the search index's value indexes down, and they are built once it ends, whether
     /// it finished or failed (see `ValueIndexes`); `building` is told just before. Into a store

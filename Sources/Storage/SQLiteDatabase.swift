@@ -54,6 +54,13 @@ public final class SQLiteDatabase: Sendable {
         try Migrator(migrations).apply(to: pool, logger: logger)
     }
 
+    /// Resizes the writer's page cache (see `init`), e.g. for a bulk load.
+    public func setWriterCacheMegabytes(_ megabytes: Int) async throws {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(max(megabytes, 1) * 1024)")
+        }
+    }
+
     /// Folds the WAL back into the main file; call before a clean shutdown.
     public func checkpoint() throws {
         try pool.writeWithoutTransaction { db in

@@ -14,18 +14,30 @@ struct Import: AsyncParsableCommand {
     @Flag(help: "Stop at the first bad record instead of reporting and skipping it.")
     var strict = false
 
-    @Option(help: "Resources per write transaction for NDJSON.")
-    var batchSize = Importer.bulkBatchSize
+    @Option(help: "Resources per write transaction for NDJSON. Default: \(Importer.emptyStoreBatchSize) into an empty store, \(Importer.filledStoreBatchSize) otherwise.")
+    var batchSize: Int?
 
-    @Option(name: .customLong("cache-mb"), help: "The writer's page cache in megabytes; larger batches want more.")
-    var cacheMegabytes = Importer.bulkCacheMegabytes
+    @Option(name: .customLong("cache-mb"), help: "The writer's page cache in megabytes; larger batches want more. Default: \(Importer.emptyStoreCacheMegabytes) into an empty store, \(Importer.filledStoreCacheMegabytes) otherwise.")
+    var cacheMegabytes: Int?
+
+    func validate() throws {
+        if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive") }
+        if let cacheMegabytes, cacheMegabytes <= 0 { throw ValidationError("--cache-mb must be positive") }
+    }
 
     @Argument(help: "Files to import, in order.")
     var files: [String]
 
     func run() async throws {
-        let record = try CareRecord(path: database, writerCacheMegabytes: cacheMegabytes)
-        let importer = Importer(record: record, strict: strict, batchSize: batchSize)
+        let record = try CareRecord(path: database, writerCacheMegabytes: cacheMegabytes ?? Importer.emptyStoreCacheMegabytes)
+        // Into an empty store the value indexes are built at the end and small batches do best;
+        // into one with resources, large batches and a large cache (see `Importer`).
+        let empty = try await record.isEmpty()
+        if !empty, cacheMegabytes == nil {
+            try await record.database.setWriterCacheMegabytes(Importer.filledStoreCacheMegabytes)
+        }
+        let importer = Importer(record: record, strict: strict,
+                                batchSize: batchSize ?? (empty ? Importer.emptyStoreBatchSize : Importer.filledStoreBatchSize))
         var summary = ImportSummary()
         let progress = ProgressLine()
         let started = Date()

@@ -59,11 +59,11 @@ struct SearchBenchLoad: AsyncParsableCommand {
     @Flag(help: "Keep the store if an earlier load of this same population into it finished (its marker says so); load afresh otherwise.")
     var reuse = false
 
-    @Option(help: "Resources per write transaction (as `joinedup import --batch-size`).")
-    var batchSize = Importer.bulkBatchSize
+    @Option(help: "Resources per write transaction (as `joinedup import --batch-size` into an empty store).")
+    var batchSize = Importer.emptyStoreBatchSize
 
-    @Option(name: .customLong("cache-mb"), help: "The writer's page cache in megabytes (as `joinedup import --cache-mb`).")
-    var cacheMegabytes = Importer.bulkCacheMegabytes
+    @Option(name: .customLong("cache-mb"), help: "The writer's page cache in megabytes (as `joinedup import --cache-mb` into an empty store).")
+    var cacheMegabytes = Importer.emptyStoreCacheMegabytes
 
     @Option(help: "Folder for the query URL files. Default: queries-<patients>-seed<seed> beside the store.")
     var queries: String?

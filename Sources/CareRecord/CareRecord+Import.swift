@@ -29,9 +29,11 @@ extension CareRecord {
 
     /// Whether the store holds no resource at all (not even a deleted one).
     public func isEmpty() async throws -> Bool {
-        try await database.pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM resource)") ?? false
-        }
+        try await database.pool.read(Self.holdsNoResource)
+    }
+
+    private static func holdsNoResource(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM resource)") ?? false
     }
 
     /// Runs `load`, a bulk load of this record. Into a store that holds no resource yet, it
@@ -40,7 +42,7 @@ extension CareRecord {
     /// that holds resources, the indexes stay up, so that searches of what is there stay fast.
     public func bulkLoad<T>(building: () -> Void = {}, _ load: () async throws -> T) async throws -> T {
         let deferred = try await database.pool.write { db -> Bool in
-            guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM resource)") == true else { return false }
+            guard try Self.holdsNoResource(db) else { return false }
             try ValueIndexes.drop(db)
             return true
         }
@@ -110,14 +112,11 @@ extension CareRecord {
     /// on its own.
     private static func store(_ ready: [Result<PreparedResource, RecordError>], db: Database,
                               environment: RecordEnvironment, search: SearchContext) throws -> [Result<WriteResult, RecordError>] {
-        func writer() -> RecordWriter<SQLiteTransaction> {
-            RecordWriter(transaction: SQLiteTransaction(db: db, search: search, clock: environment.now), environment: environment)
-        }
         var results: [Result<WriteResult, RecordError>] = []
         results.reserveCapacity(ready.count)
         do {
             try db.inTransaction {
-                let writer = writer()
+                let writer = Self.writer(db, environment: environment, search: search)
                 for item in ready {
                     switch item {
                     case .failure(let error): results.append(.failure(error))
@@ -136,7 +135,7 @@ extension CareRecord {
             results.removeAll(keepingCapacity: true)
         }
         try db.inTransaction {
-            let writer = writer()
+            let writer = Self.writer(db, environment: environment, search: search)
             for item in ready {
                 switch item {
                 case .failure(let error):

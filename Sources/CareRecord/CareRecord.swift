@@ -1,4 +1,5 @@
 import FHIR
+import GRDB
 import Storage
 
 /// The shared care record: every FHIR interaction on the versioned store, on one write path
@@ -46,10 +47,12 @@ public final class CareRecord: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (RecordWriter<SQLiteTransaction>) throws -> T) async throws -> T {
         let environment = environment
         let search = search
-        return try await database.pool.write { db in
-            let transaction = SQLiteTransaction(db: db, search: search, clock: environment.now)
-            return try body(RecordWriter(transaction: transaction, environment: environment))
-        }
+        return try await database.pool.write { db in try body(Self.writer(db, environment: environment, search: search)) }
+    }
+
+    /// The writer over `db`'s open transaction.
+    static func writer(_ db: Database, environment: RecordEnvironment, search: SearchContext) -> RecordWriter<SQLiteTransaction> {
+        RecordWriter(transaction: SQLiteTransaction(db: db, search: search, clock: environment.now), environment: environment)
     }
 
     /// Checks that `json` is a valid resource of `type` (when given) and returns its object.

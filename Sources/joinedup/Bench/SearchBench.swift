@@ -116,24 +116,16 @@ struct SearchBenchLoad: AsyncParsableCommand {
             indexBuildStarted = clock.now
             say("  building the search indexes...")
         }) {
-            var writing: (batch: [JSON], write: ImportWrite)?
-            for try await batch in GeneratedBatches(batchSize: batchSize, generate: { try generator.generate($0) }) {
-                let prepared = record.prepareImport(batch)
-                if let writing {
-                    tally.add(writing.batch, try await writing.write.results())
-                    writeTime += writing.write.writerTime
-                }
-                writing = (batch, record.beginImport(prepared))
+            let batches = GeneratedBatches(batchSize: batchSize, generate: { try generator.generate($0) })
+            try await batches.store(into: record) { batch, results, writerTime in
+                tally.add(batch, results)
+                writeTime += writerTime
                 if clock.now - lastReport > .seconds(15) {
                     lastReport = clock.now
                     let seconds = (clock.now - started).seconds
                     say("  \(tally.stored) resources in \(Int(seconds)) s (\(Int(Double(tally.stored) / seconds))/s), "
                         + "peak memory \(peakResidentMegabytes()) MB")
                 }
-            }
-            if let writing {
-                tally.add(writing.batch, try await writing.write.results())
-                writeTime += writing.write.writerTime
             }
         }
         let loadSeconds = (clock.now - started).seconds

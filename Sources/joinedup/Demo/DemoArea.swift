@@ -62,16 +62,9 @@ struct DemoArea {
         let generator = AreaGenerator(parameters: .defaults, options: GeneratorOptions(
             people: entry.people, seed: entry.seed, start: FHIRInstant(parsing: entry.start)!, months: entry.months))
         var tally = DemoLoadTally()
-        // Three stages at once: the generator on its own thread, validation here, and the
-        // write of the previous batch on the record's writer. Writes still run one after the
-        // other, in the generator's order.
-        var writing: (batch: [JSON], write: ImportWrite)?
-        for try await batch in GeneratedBatches(batchSize: 1000, generate: { try generator.generate($0) }) {
-            let prepared = record.prepareImport(batch)
-            if let writing { tally.add(writing.batch, try await writing.write.results()) }
-            writing = (batch, record.beginImport(prepared))
+        try await GeneratedBatches(batchSize: 1000, generate: { try generator.generate($0) }).store(into: record) { batch, results, _ in
+            tally.add(batch, results)
         }
-        if let writing { tally.add(writing.batch, try await writing.write.results()) }
         let seconds = (clock.now - started).seconds
         say("Loaded \(tally.stored) resources in \(String(format: "%.1f", seconds)) s "
             + "(\(Int(Double(tally.stored) / max(seconds, 0.001))) resources/s): \(tally.byTypeLine)")

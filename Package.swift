@@ -19,14 +19,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         // zlib behind a streaming API, for gzipped generator output (GzipFileWriter).
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        // The server engine (issue 5): PostgreSQL's wire protocol on NIO.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // JSON value model, FHIR definitions (generated tables), validation, NHS number.
         .target(name: "FHIR"),
-        // SQL engines: connection set-up and versioned migrations.
+        // SQL engines (SQLite, PostgreSQL): connections, transactions, versioned migrations.
         .target(name: "Storage", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The versioned resource store, bundles, change log, import.
         .target(name: "CareRecord", dependencies: [

@@ -7,6 +7,13 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         case migrationFailed = "migration-failed"
         case newerSchema = "newer-schema"
         case corrupt
+        /// SQL that the engine refused (a fault in JoinedUp, not in the caller's input).
+        case invalidStatement = "invalid-statement"
+        case statementFailed = "statement-failed"
+        /// A unique constraint held (two writers made the same row).
+        case uniqueViolation = "unique-violation"
+        /// The engine gave up a transaction to keep others consistent; it can be tried again.
+        case conflict
     }
 
     public let code: Code

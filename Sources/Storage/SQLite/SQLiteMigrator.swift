@@ -3,7 +3,7 @@ import Logging
 
 /// Applies `Migration`s with GRDB's migrator: each in its own transaction, recorded by name,
 /// never twice.
-struct Migrator {
+struct SQLiteMigrator {
     let migrations: [Migration]
 
     init(_ migrations: [Migration]) {

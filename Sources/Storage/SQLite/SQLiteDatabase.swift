@@ -51,7 +51,7 @@ public final class SQLiteDatabase: Sendable {
         } catch {
             throw StorageError(.cannotOpen, detail: "\(error)")
         }
-        try Migrator(migrations).apply(to: pool, logger: logger)
+        try SQLiteMigrator(migrations).apply(to: pool, logger: logger)
     }
 
     /// Resizes the writer's page cache (see `init`), e.g. for a bulk load.

@@ -1,0 +1,116 @@
+import Dispatch
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// The server store: a PostgreSQL database reached by `PostgresAddress`. Opening it applies
+/// every pending migration first, as `SQLiteDatabase` does.
+///
+/// Transactions keep SQLite's guarantees. Every write transaction takes one transaction-level
+/// advisory lock (`PostgresAddress.writerLock`, one per database and schema) before its first
+/// statement, so writers run one at a time
+/// across every server process on the database: a conditional create sees every commit
+/// before it, and `resource_version.seq` (the change log) is assigned in commit order, so a
+/// reader that resumes after a `seq` misses nothing. Reads run in REPEATABLE READ snapshots,
+/// so a search and its total see one state of the record.
+///
+/// Statements run synchronously (`PostgresSession`) on this class's own threads: one serial
+/// queue for the writer, with its own connection, and a concurrent queue for readers, each
+/// taking a connection from a bounded set (`PostgresSessionPool`).
+public final class PostgresDatabase: SQLDatabase {
+    public var engine: SQLEngine { .postgres }
+    public let address: PostgresAddress
+    let writer: PostgresSessionPool
+    let readers: PostgresSessionPool
+    private let writerQueue = DispatchQueue(label: "joinedup.postgres.writer")
+    private let readerQueue = DispatchQueue(label: "joinedup.postgres.readers", attributes: .concurrent)
+
+    public static let defaultMaximumReaders = 16
+
+    /// Connects, migrates, and returns the database. The first connection is made at once, so
+    /// a wrong address fails here with `StorageError.cannotOpen`.
+    public static func open(_ address: PostgresAddress, migrations: [Migration],
+                            logger: Logger = Logger(label: "joinedup.storage"),
+                            maximumReaders: Int = defaultMaximumReaders) async throws -> PostgresDatabase {
+        let database = try PostgresDatabase(address: address, logger: logger, maximumReaders: maximumReaders)
+        let lock = address.writerLock
+        let schema = address.schema
+        do {
+            try await database.writeWithoutTransaction { session in
+                if let schema { try session.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"") }
+                try PostgresMigrator(migrations).apply(on: session, lock: lock, logger: logger)
+            }
+        } catch {
+            database.close()
+            throw error
+        }
+        return database
+    }
+
+    private init(address: PostgresAddress, logger: Logger, maximumReaders: Int) throws {
+        self.address = address
+        let configuration = try address.configuration()
+        writer = PostgresSessionPool(configuration: configuration, size: 1, logger: logger)
+        readers = PostgresSessionPool(configuration: configuration, size: max(1, maximumReaders), logger: logger)
+    }
+
+    /// Runs `body` in one write transaction, after every write before it has committed.
+    /// If `body` throws, the transaction is rolled back and nothing of it remains.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        let lock = address.writerLock
+        return try await run(on: writerQueue, pool: writer) { session in
+            try Self.transaction(session, begin: "BEGIN") { session in
+                try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(lock)])
+                return try body(session)
+            }
+        }
+    }
+
+    /// Runs `body` on the writer's connection without opening a transaction (it opens its own).
+    public func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        try await run(on: writerQueue, pool: writer, body)
+    }
+
+    /// Runs `body` in a read-only snapshot.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        try await run(on: readerQueue, pool: readers) { session in
+            try Self.transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        }
+    }
+
+    /// Runs `body`, one statement, outside any explicit transaction: a single statement sees
+    /// one snapshot on its own, and BEGIN and COMMIT would double the round trips of a read by id.
+    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        try await run(on: readerQueue, pool: readers, body)
+    }
+
+    /// Closes every connection. The database is unusable afterwards.
+    public func close() {
+        writer.close()
+        readers.close()
+    }
+
+    private func run<T: Sendable>(on queue: DispatchQueue, pool: PostgresSessionPool,
+                                  _ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try pool.with(body) })
+            }
+        }
+    }
+
+    private static func transaction<T>(_ session: PostgresSession, begin: String,
+                                       _ body: (PostgresSession) throws -> T) throws -> T {
+        try session.execute(begin)
+        do {
+            let result = try body(session)
+            try session.execute("COMMIT")
+            return result
+        } catch {
+            // A broken connection is dropped by the pool; the server then rolls back itself.
+            _ = try? session.execute("ROLLBACK")
+            throw error
+        }
+    }
+}

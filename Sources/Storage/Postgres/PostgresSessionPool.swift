@@ -1,0 +1,76 @@
+import Dispatch
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// At most `size` connections, made when first needed and reused; a caller waits (on its own
+/// thread) while all are in use. A connection that the server or the network closed is
+/// dropped, and the next caller gets a new one.
+final class PostgresSessionPool: @unchecked Sendable {
+    private let configuration: PostgresConnection.Configuration
+    private let logger: Logger
+    private let available: DispatchSemaphore
+    private let lock = NSLock()
+    private var idle: [PostgresSession] = []
+    private var everyOpen: [PostgresSession] = []
+    private var nextID = 1
+    private var closed = false
+
+    init(configuration: PostgresConnection.Configuration, size: Int, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        available = DispatchSemaphore(value: size)
+    }
+
+    /// Runs `body` with a connection of its own. Call only from a thread that may block.
+    func with<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        available.wait()
+        defer { available.signal() }
+        let session = try lease()
+        defer { giveBack(session) }
+        return try body(session)
+    }
+
+    func close() {
+        let sessions = lock.withLock {
+            closed = true
+            idle = []
+            return everyOpen
+        }
+        for session in sessions { try? session.connection.close().wait() }
+    }
+
+    private func lease() throws -> PostgresSession {
+        let (reusable, id) = try lock.withLock { () throws -> (PostgresSession?, Int) in
+            guard !closed else { throw StorageError(.cannotOpen, detail: "the database was closed") }
+            while let session = idle.popLast() {
+                if !session.isClosed { return (session, 0) }
+            }
+            nextID += 1
+            return (nil, nextID)
+        }
+        if let reusable { return reusable }
+        do {
+            let connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
+                                                            configuration: configuration, id: id, logger: logger).wait()
+            let session = PostgresSession(connection: connection, logger: logger)
+            lock.withLock {
+                everyOpen.removeAll { $0.isClosed }
+                everyOpen.append(session)
+            }
+            return session
+        } catch let error as PSQLError {
+            throw StorageError(.cannotOpen, detail: "\(error.serverInfo?[.message] ?? String(reflecting: error))")
+        } catch {
+            throw StorageError(.cannotOpen, detail: "\(error)")
+        }
+    }
+
+    private func giveBack(_ session: PostgresSession) {
+        lock.withLock {
+            if !session.isClosed && !closed { idle.append(session) }
+        }
+    }
+}

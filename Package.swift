@@ -66,11 +66,13 @@ let package = Package(
         ]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
         .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "FHIR", "CareRecord"]),
+        // What tests on both engines share: which engines to run on, and a fresh store on each.
+        .target(name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport"),
         .testTarget(name: "StorageTests", dependencies: [
-            "Storage", .product(name: "GRDB", package: "GRDB.swift"),
+            "Storage", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CareRecordTests", dependencies: [
-            "CareRecord", "FHIR", "Storage",
+            "CareRecord", "FHIR", "Storage", "TestSupport",
             // To look at the store itself: which indexes exist (BulkLoadTests).
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -32,7 +32,11 @@ extension CareRecord {
         let validator = validator
         return try await write { writer in
             var outcome = BundleFileOutcome()
-            let plans = try SQLiteBundlePlanStore(writer.transaction.db)
+            // The plans live in TEMP tables of the SQLite writer (`SQLiteBundlePlanStore`).
+            guard let sqlite = writer.transaction as? SQLiteTransaction else {
+                throw RecordError(.notSupported, .notSupported, "importing a Bundle file is not yet available on PostgreSQL")
+            }
+            let plans = try SQLiteBundlePlanStore(sqlite.db)
             try BundleProcessor(writer: writer, validator: validator, isTransaction: type == "transaction")
                 .run(source, plans: plans) { report in
                 outcome.referencesResolved += report.referencesResolved

@@ -29,7 +29,7 @@ extension CareRecord {
 
     /// Whether the store holds no resource at all (not even a deleted one).
     public func isEmpty() async throws -> Bool {
-        try await database.pool.read(Self.holdsNoResource)
+        try await sqlitePool("import").read(Self.holdsNoResource)
     }
 
     private static func holdsNoResource(_ db: Database) throws -> Bool {
@@ -41,7 +41,7 @@ extension CareRecord {
     /// it finished or failed (see `ValueIndexes`); `building` is told just before. Into a store
     /// that holds resources, the indexes stay up, so that searches of what is there stay fast.
     public func bulkLoad<T>(building: () -> Void = {}, _ load: () async throws -> T) async throws -> T {
-        let deferred = try await database.pool.write { db -> Bool in
+        let deferred = try await sqlitePool("import").write { db -> Bool in
             guard try Self.holdsNoResource(db) else { return false }
             try ValueIndexes.drop(db)
             return true
@@ -53,11 +53,11 @@ extension CareRecord {
         } catch {
             building()
             // If this fails too, the mark stays and the next open builds them.
-            try? await database.pool.write { db in _ = try ValueIndexes.build(db) }
+            try? await sqlitePool("import").write { db in _ = try ValueIndexes.build(db) }
             throw error
         }
         building()
-        try await database.pool.write { db in _ = try ValueIndexes.build(db) }
+        try await sqlitePool("import").write { db in _ = try ValueIndexes.build(db) }
         return result
     }
 
@@ -97,7 +97,14 @@ extension CareRecord {
         let environment = environment
         let search = search
         let ready = batch.prepared
-        database.pool.asyncWriteWithoutTransaction { db in
+        let pool: DatabasePool
+        do {
+            pool = try sqlitePool("import")
+        } catch {
+            write.finish(.failure(error), writerTime: .zero)
+            return write
+        }
+        pool.asyncWriteWithoutTransaction { db in
             let started = ContinuousClock.now
             let result = Result { try Self.store(ready, db: db, environment: environment, search: search) }
             write.finish(result, writerTime: ContinuousClock.now - started)
@@ -155,7 +162,7 @@ extension CareRecord {
     }
 
     /// A resource with an id is stored under it (update as create); one without gets a new id.
-    private static func store(_ resource: PreparedResource, writer: RecordWriter<SQLiteTransaction>) throws -> WriteResult {
+    private static func store(_ resource: PreparedResource, writer: RecordWriter) throws -> WriteResult {
         let object = resource.object
         let type = object["resourceType"]?.stringValue ?? ""
         if let id = object["id"]?.stringValue {

@@ -6,10 +6,30 @@ import Storage
 /// that the HTTP routes, bundles and the importer all use. Resources are validated before the
 /// write lock is taken; each interaction is one SQL transaction.
 public final class CareRecord: Sendable {
-    public let database: SQLiteDatabase
+    /// The engine that holds the record.
+    enum Engine: Sendable {
+        case sqlite(SQLiteDatabase)
+        case postgres(PostgresDatabase)
+    }
+
+    let engine: Engine
     let environment: RecordEnvironment
     let validator: ResourceValidator
     let search: SearchContext
+
+    /// The embedded store, for what only it does (bulk-load tuning, checkpoints, the demo
+    /// marker); nil for a record on PostgreSQL.
+    public var sqliteDatabase: SQLiteDatabase? {
+        if case .sqlite(let database) = engine { database } else { nil }
+    }
+
+    /// Which engine holds the record.
+    public var engineKind: SQLEngine {
+        switch engine {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        }
+    }
 
     /// Opens the record on a migrated store. The search index is brought up to date first: a
     /// store whose rows were built by other rules, or by none, is re-indexed before it is used,
@@ -19,19 +39,62 @@ public final class CareRecord: Sendable {
     ///   for measuring what indexing costs an import.
     public init(database: SQLiteDatabase, environment: RecordEnvironment = .live,
                 validator: ResourceValidator = ResourceValidator(), searchIndexing: Bool = true) throws {
-        self.database = database
+        self.engine = .sqlite(database)
         self.environment = environment
         self.validator = validator
         let definitions = FHIRSearchDefinitions.r4
         let indexer = searchIndexing ? SearchContext.indexer : nil
         self.search = try database.pool.write { db in
-            let ids = try SearchParameterIDs.prepare(db, definitions: definitions)
+            let ids = try SearchParameterIDs.prepare(SQLiteConnection(db), definitions: definitions)
             let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer)
             if indexer != nil { try SearchIndexRebuild(db: db, context: context).bringUpToDate() }
             // A bulk load that was killed part-way left the value indexes down.
             if try ValueIndexes.areDown(db) { try ValueIndexes.build(db) }
             return context
         }
+    }
+
+    private init(engine: Engine, environment: RecordEnvironment, validator: ResourceValidator, search: SearchContext) {
+        self.engine = engine
+        self.environment = environment
+        self.validator = validator
+        self.search = search
+    }
+
+    /// Opens (creating and migrating) the record in a PostgreSQL database, brought up to date
+    /// as `init(database:)` does.
+    public static func open(postgres address: PostgresAddress, environment: RecordEnvironment = .live,
+                            validator: ResourceValidator = ResourceValidator(),
+                            searchIndexing: Bool = true) async throws -> CareRecord {
+        let database = try await PostgresDatabase.open(address, migrations: CareRecordSchema.migrations)
+        let definitions = FHIRSearchDefinitions.r4
+        let indexer = searchIndexing ? SearchContext.indexer : nil
+        do {
+            let search = try await database.write { connection in
+                let ids = try SearchParameterIDs.prepare(connection, definitions: definitions)
+                let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer)
+                if indexer != nil { try SQLSearchIndexRebuild(connection: connection, context: context).bringUpToDate() }
+                return context
+            }
+            return CareRecord(engine: .postgres(database), environment: environment, validator: validator, search: search)
+        } catch {
+            database.close()
+            throw error
+        }
+    }
+
+    /// Closes a PostgreSQL record's connections (a SQLite one closes when released).
+    public func close() {
+        if case .postgres(let database) = engine { database.close() }
+    }
+
+    /// The SQLite pool, for what runs on the embedded store only so far (search, import,
+    /// `$everything`; issue 5 brings them to PostgreSQL). On PostgreSQL it refuses plainly.
+    func sqlitePool(_ what: String) throws -> DatabasePool {
+        guard case .sqlite(let database) = engine else {
+            throw RecordError(.notSupported, .notSupported, "\(what) is not yet available on PostgreSQL")
+        }
+        return database.pool
     }
 
     /// Opens (creating and migrating) the embedded store at `path`; `writerCacheMegabytes` as
@@ -44,14 +107,22 @@ public final class CareRecord: Sendable {
     }
 
     /// Runs `body` with a writer inside one write transaction.
-    func write<T: Sendable>(_ body: @escaping @Sendable (RecordWriter<SQLiteTransaction>) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (RecordWriter) throws -> T) async throws -> T {
         let environment = environment
         let search = search
-        return try await database.pool.write { db in try body(Self.writer(db, environment: environment, search: search)) }
+        switch engine {
+        case .sqlite(let database):
+            return try await database.pool.write { db in try body(Self.writer(db, environment: environment, search: search)) }
+        case .postgres(let database):
+            return try await database.write { connection in
+                try body(RecordWriter(transaction: SQLRecordTransaction(connection: connection, search: search),
+                                      environment: environment))
+            }
+        }
     }
 
     /// The writer over `db`'s open transaction.
-    static func writer(_ db: Database, environment: RecordEnvironment, search: SearchContext) -> RecordWriter<SQLiteTransaction> {
+    static func writer(_ db: Database, environment: RecordEnvironment, search: SearchContext) -> RecordWriter {
         RecordWriter(transaction: SQLiteTransaction(db: db, search: search, clock: environment.now), environment: environment)
     }
 

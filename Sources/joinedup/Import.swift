@@ -34,7 +34,7 @@ struct Import: AsyncParsableCommand {
         // into one with resources, large batches and a large cache (see `Importer`).
         let empty = try await record.isEmpty()
         if !empty, cacheMegabytes == nil {
-            try await record.database.setWriterCacheMegabytes(Importer.filledStoreCacheMegabytes)
+            try await record.embedded.setWriterCacheMegabytes(Importer.filledStoreCacheMegabytes)
         }
         let importer = Importer(record: record, strict: strict,
                                 batchSize: batchSize ?? (empty ? Importer.emptyStoreBatchSize : Importer.filledStoreBatchSize))

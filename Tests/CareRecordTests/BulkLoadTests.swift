@@ -17,7 +17,7 @@ struct BulkLoadTests {
     ]
 
     func indexes(_ record: CareRecord) async throws -> Set<String> {
-        Set(try await record.database.pool.read { db in
+        Set(try await record.sqliteDatabase!.pool.read { db in
             // The position index stays up whatever happens (Locations are few).
             try String.fetchAll(db, sql: """
                 SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'search\\_%' ESCAPE '\\'
@@ -27,7 +27,7 @@ struct BulkLoadTests {
     }
 
     func marked(_ record: CareRecord) async throws -> Bool {
-        try await record.database.pool.read { db in
+        try await record.sqliteDatabase!.pool.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM search_state WHERE name = 'value_indexes')") ?? false
         }
     }
@@ -122,7 +122,7 @@ struct BulkLoadTests {
         let test = try TestRecord()
         try await load(4, into: test.record)
         // What a killed load leaves: the indexes down and the mark set, the rows committed.
-        try await test.record.database.pool.write { db in
+        try await test.record.sqliteDatabase!.pool.write { db in
             for name in Self.all { try db.execute(sql: "DROP INDEX \(name)") }
             try db.execute(sql: "INSERT INTO search_state (name, value) VALUES ('value_indexes', 'deferred')")
         }
@@ -136,7 +136,7 @@ struct BulkLoadTests {
         let test = try TestRecord()
         try await load(6, into: test.record)
         // A store whose rows an older release built is re-indexed when opened.
-        try await test.record.database.pool.write { db in
+        try await test.record.sqliteDatabase!.pool.write { db in
             try db.execute(sql: "UPDATE search_state SET value = 'an older release' WHERE name = 'index'")
             try db.execute(sql: "DELETE FROM search_token")
         }

@@ -1,11 +1,14 @@
 import CareRecord
 import FHIR
+import Storage
 import Testing
+import TestSupport
 
 @Suite("Record: create, read, update, delete")
 struct RecordCRUDTests {
-    @Test func createAssignsIDVersionAndMeta() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func createAssignsIDVersionAndMeta(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let result = try await test.record.create(patient(id: "client-chosen"), type: "Patient")
         #expect(result.outcome == .created)
         let stored = try #require(result.stored)
@@ -21,8 +24,9 @@ struct RecordCRUDTests {
         #expect(read.body == stored.body)
     }
 
-    @Test func updateAddsAVersionAndKeepsTheOldOne() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func updateAddsAVersionAndKeepsTheOldOne(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         let updated = try await test.record.update(patient(family: "Jones", id: key.id), key: key)
         #expect(updated.outcome == .updated)
@@ -31,8 +35,9 @@ struct RecordCRUDTests {
         #expect(try json(try await test.record.read(key, version: 1).body)["name"]?.arrayValue?.first?["family"] == "Smith")
     }
 
-    @Test func anUnchangedUpdateAddsNoVersion() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func anUnchangedUpdateAddsNoVersion(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         let again = try await test.record.update(patient(id: key.id), key: key)
         #expect(again.outcome == .unchanged)
@@ -40,8 +45,9 @@ struct RecordCRUDTests {
         #expect(try await test.record.history(HistoryQuery(scope: .instance(key))).versions.count == 1)
     }
 
-    @Test func updateAsCreateKeepsTheClientsID() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func updateAsCreateKeepsTheClientsID(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = ResourceKey("Patient", "nhs-9434765919")
         let result = try await test.record.update(patient(id: key.id), key: key)
         #expect(result.outcome == .created)
@@ -49,16 +55,18 @@ struct RecordCRUDTests {
         #expect(try await test.record.read(key).version == 1)
     }
 
-    @Test func updateRefusesAMissingOrDifferentID() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func updateRefusesAMissingOrDifferentID(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = ResourceKey("Patient", "a")
         await #expect(throws: RecordError.self) { try await test.record.update(patient(), key: key) }
         await #expect(throws: RecordError.self) { try await test.record.update(patient(id: "b"), key: key) }
         #expect(try await test.record.counts().isEmpty)
     }
 
-    @Test func staleIfMatchChangesNothing() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func staleIfMatchChangesNothing(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         _ = try await test.record.update(patient(family: "Jones", id: key.id), key: key, ifMatch: 1)
         let error = await #expect(throws: RecordError.self) {
@@ -68,8 +76,9 @@ struct RecordCRUDTests {
         #expect(try await test.record.read(key).version == 2)
     }
 
-    @Test func deleteIsLogicalAndReversible() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func deleteIsLogicalAndReversible(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         let deleted = try await test.record.delete(key)
         #expect(deleted.outcome == .deleted)
@@ -87,15 +96,17 @@ struct RecordCRUDTests {
         #expect(versions.map(\.method) == [.update, .delete, .create])
     }
 
-    @Test func readOfUnknownIsNotFound() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func readOfUnknownIsNotFound(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let error = await #expect(throws: RecordError.self) { try await test.record.read(ResourceKey("Patient", "nobody")) }
         #expect(error?.kind == .notFound)
         #expect(try await test.record.delete(ResourceKey("Patient", "nobody")).outcome == .nothingToDelete)
     }
 
-    @Test func invalidResourcesAreRefusedAndNothingIsStored() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func invalidResourcesAreRefusedAndNothingIsStored(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let bad = try json(#"{"resourceType": "Patient", "birthDate": "1950-13-45", "colour": "blue"}"#)
         let error = await #expect(throws: RecordError.self) { try await test.record.create(bad, type: "Patient") }
         #expect(error?.kind == .invalid)
@@ -105,13 +116,15 @@ struct RecordCRUDTests {
         #expect(try await test.record.changes(after: 0).isEmpty)
     }
 
-    @Test func aResourceOfAnotherTypeIsRefused() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aResourceOfAnotherTypeIsRefused(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         await #expect(throws: RecordError.self) { try await test.record.create(patient(), type: "Observation") }
     }
 
-    @Test func lastUpdatedNeverGoesBackwards() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func lastUpdatedNeverGoesBackwards(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let first = try #require(try await test.record.create(patient(), type: "Patient").stored)
         let second = try #require(try await test.record.update(patient(family: "Jones", id: first.key.id), key: first.key).stored)
         #expect(second.lastUpdated > first.lastUpdated)

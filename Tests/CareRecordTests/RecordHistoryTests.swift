@@ -1,11 +1,14 @@
 import CareRecord
 import FHIR
+import Storage
 import Testing
+import TestSupport
 
 @Suite("Record: history and the change log")
 struct RecordHistoryTests {
-    @Test func historyAtEachLevelIsNewestFirst() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func historyAtEachLevelIsNewestFirst(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let p = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         _ = try await test.record.update(patient(family: "Jones", id: p.id), key: p)
         let o = try json(#"{"resourceType": "Organization", "name": "Leeds City Council"}"#)
@@ -20,15 +23,17 @@ struct RecordHistoryTests {
         #expect(system.map(\.sequence) == system.map(\.sequence).sorted(by: >))
     }
 
-    @Test func historyOfUnknownResourceIsNotFound() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func historyOfUnknownResourceIsNotFound(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         await #expect(throws: RecordError.self) {
             try await test.record.history(HistoryQuery(scope: .instance(ResourceKey("Patient", "x"))))
         }
     }
 
-    @Test func sinceFiltersByLastUpdated() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func sinceFiltersByLastUpdated(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         var instants: [FHIRInstant] = []
         for n in 0..<4 {
             let stored = try #require(try await test.record.create(patient(family: "F\(n)"), type: "Patient").stored)
@@ -38,8 +43,9 @@ struct RecordHistoryTests {
         #expect(page.versions.map(\.lastUpdated) == [instants[3], instants[2]])
     }
 
-    @Test func pagingSeesEveryVersionOnceDespiteWritesBetweenPages() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func pagingSeesEveryVersionOnceDespiteWritesBetweenPages(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         for n in 0..<7 { _ = try await test.record.create(patient(family: "F\(n)"), type: "Patient") }
         var seen: [Int64] = []
         var query = HistoryQuery(scope: .system, count: 3)
@@ -56,8 +62,9 @@ struct RecordHistoryTests {
         #expect(seen == Array((1...7).reversed()).map(Int64.init), "the page cursor is stable while others write")
     }
 
-    @Test func theChangeLogListsEveryCommittedVersionInOrder() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func theChangeLogListsEveryCommittedVersionInOrder(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         _ = try await test.record.update(patient(family: "Jones", id: key.id), key: key)
         _ = try await test.record.delete(key)

@@ -1,11 +1,14 @@
 import CareRecord
 import FHIR
+import Storage
 import Testing
+import TestSupport
 
 @Suite("Record: JSON Patch")
 struct RecordPatchTests {
-    @Test func patchAddsAVersion() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func patchAddsAVersion(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         let patch = try JSONPatch(json: try json(#"[{"op": "replace", "path": "/name/0/family", "value": "Jones"}, {"op": "add", "path": "/gender", "value": "female"}]"#))
         let result = try await test.record.patch(key, with: patch)
@@ -16,8 +19,9 @@ struct RecordPatchTests {
         #expect(body["name"]?.arrayValue?.first?["family"] == "Jones")
     }
 
-    @Test func aPatchThatBreaksTheResourceIsRefused() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aPatchThatBreaksTheResourceIsRefused(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         for text in [#"[{"op": "add", "path": "/gender", "value": "sometimes"}]"#,
                      #"[{"op": "replace", "path": "/id", "value": "other"}]"#,
@@ -31,8 +35,9 @@ struct RecordPatchTests {
         #expect(try await test.record.read(key).version == 1)
     }
 
-    @Test func patchHonoursIfMatch() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func patchHonoursIfMatch(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         let patch = try JSONPatch(json: try json(#"[{"op": "add", "path": "/gender", "value": "male"}]"#))
         let error = await #expect(throws: RecordError.self) { try await test.record.patch(key, with: patch, ifMatch: 7) }

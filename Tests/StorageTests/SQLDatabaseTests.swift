@@ -1,6 +1,7 @@
 import Foundation
 import Storage
 import Testing
+import TestSupport
 
 /// What the record relies on from either engine: migrations, atomic and serialised write
 /// transactions, and values that come back as they went in.

@@ -14,12 +14,12 @@ import FHIR
 /// Batches get the same reference resolution because real exporters (Synthea among them)
 /// send batches whose entries refer to each other; each entry whose references were resolved
 /// says so. Every entry's outcome is reported once, as soon as it is known.
-struct BundleProcessor<Transaction: StoreTransaction> {
-    let writer: RecordWriter<Transaction>
+struct BundleProcessor {
+    let writer: RecordWriter
     let validator: ResourceValidator
     let isTransaction: Bool
 
-    private var transaction: Transaction { writer.transaction }
+    private var transaction: any StoreTransaction { writer.transaction }
 
     func run(_ source: some BundleEntrySource, plans: some BundlePlanStore, report: (BundleEntryReport) -> Void) throws {
         // 1. Validate every entry; run the deletes, so the conditions of the others see them.

@@ -47,7 +47,7 @@ public enum CareRecordSchema {
             );
             CREATE INDEX resource_identifier_value ON resource_identifier (type, value, system);
             CREATE INDEX resource_identifier_owner ON resource_identifier (type, id);
-            """),
+            """, postgres: CareRecordPostgresSchema.record),
         Migration("2026-11-23-search-v1", sql: """
             CREATE TABLE resource_current (
                 rid INTEGER PRIMARY KEY,
@@ -65,7 +65,7 @@ public enum CareRecordSchema {
             CREATE INDEX resource_type_rid ON resource (type, rid);
             DROP TABLE resource_identifier;
             """ + SearchIndexSchema.createStatements),
-        Migration("2026-11-24-fulltext-v1", sql: SearchIndexSchema.fullText),
+        Migration("2026-11-24-fulltext-v1", sql: SearchIndexSchema.fullText, postgres: CareRecordPostgresSchema.fullText),
         Migration("2026-11-24-position-v1", sql: SearchIndexSchema.positions),
     ]
 }

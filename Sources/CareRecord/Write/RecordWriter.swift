@@ -3,8 +3,8 @@ import FHIR
 /// The write interactions, written once for every engine. Resources arrive validated; the
 /// writer assigns ids and versions, enforces `If-Match`, and appends versions. It runs inside
 /// one engine transaction, so whatever it throws undoes everything it did.
-struct RecordWriter<Transaction: StoreTransaction> {
-    let transaction: Transaction
+struct RecordWriter {
+    let transaction: any StoreTransaction
     let environment: RecordEnvironment
 
     /// Creates `resource` under `id` (or a new server id), as version 1. `indexed`, when

@@ -39,7 +39,21 @@ final class PostgresSessionPool: @unchecked Sendable {
             idle = []
             return everyOpen
         }
-        for session in sessions { try? session.connection.close().wait() }
+        Self.close(sessions)
+    }
+
+    deinit {
+        Self.close(everyOpen)
+    }
+
+    /// Not waited for: closing may be asked from any thread, an event loop's included. Each
+    /// connection is kept until its close completes (PostgresNIO requires a connection to be
+    /// closed before it is released).
+    private static func close(_ sessions: [PostgresSession]) {
+        for session in sessions where !session.isClosed {
+            let connection = session.connection
+            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
     }
 
     private func lease() throws -> PostgresSession {

@@ -131,7 +131,7 @@ struct SearchBenchLoad: AsyncParsableCommand {
         let loadSeconds = (clock.now - started).seconds
         let indexBuildSeconds = indexBuildStarted.map { (clock.now - $0).seconds } ?? 0
         let checkpointStarted = clock.now
-        try record.database.checkpoint()
+        try record.embedded.checkpoint()
         let checkpointSeconds = (clock.now - checkpointStarted).seconds
 
         let megabytes = Double(files.prefix(3).reduce(0) { total, file in

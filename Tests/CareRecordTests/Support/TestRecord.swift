@@ -1,28 +1,59 @@
 import CareRecord
 import FHIR
 import Foundation
+import Storage
 import Synchronization
+import TestSupport
 
-/// A record on a fresh SQLite file in its own temporary folder, with a clock that advances
-/// one second per call and ids `id-1`, `id-2`, ..., so tests are deterministic.
+/// A record on a fresh store (by default a SQLite file in its own temporary folder; `on(_:)`
+/// also a schema of the test PostgreSQL server), with a clock that advances one second per
+/// call and ids `id-1`, `id-2`, ..., so tests are deterministic.
 final class TestRecord: Sendable {
     let folder: URL
     let record: CareRecord
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("joinedup-test-\(UUID().uuidString)")
+        folder = Self.newFolder()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let tick = Counter()
-        let serial = Counter()
-        record = try CareRecord(path: folder.appendingPathComponent("record.sqlite").path, environment: RecordEnvironment(
-            now: { FHIRInstant(millisecondsSince1970: 1_764_547_200_000 + 1000 * Int64(tick.next())) },
-            newID: { "id-\(serial.next())" }
-        ))
+        record = try CareRecord(path: folder.appendingPathComponent("record.sqlite").path, environment: Self.environment())
     }
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
+    private init(folder: URL, record: CareRecord) {
+        self.folder = folder
+        self.record = record
+    }
+
+    /// A fresh record on `engine`.
+    static func on(_ engine: SQLEngine) async throws -> TestRecord {
+        switch engine {
+        case .sqlite:
+            return try TestRecord()
+        case .postgres:
+            let record = try await CareRecord.open(postgres: try PostgresAddress(try TestEngines.freshSchemaAddress()),
+                                                   environment: environment())
+            return TestRecord(folder: newFolder(), record: record)
+        }
+    }
+
+    deinit {
+        record.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
 
     var path: String { folder.appendingPathComponent("record.sqlite").path }
+
+    private static func newFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("joinedup-test-\(UUID().uuidString)")
+    }
+
+    private static func environment() -> RecordEnvironment {
+        let tick = Counter()
+        let serial = Counter()
+        return RecordEnvironment(
+            now: { FHIRInstant(millisecondsSince1970: 1_764_547_200_000 + 1000 * Int64(tick.next())) },
+            newID: { "id-\(serial.next())" }
+        )
+    }
 }
 
 /// Parses JSON text written in a test.

@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// The numbers (`pid`) that stand for (resource type, parameter key) pairs in the index.
 ///
@@ -33,8 +33,8 @@ final class SearchParameterIDs: Sendable {
 
     /// Registers every key the definitions give (numbers already assigned are kept) and
     /// loads the whole map.
-    static func prepare(_ db: Database, definitions: FHIRSearchDefinitions) throws -> SearchParameterIDs {
-        var ids = try load(db)
+    static func prepare(_ connection: any SQLConnection, definitions: FHIRSearchDefinitions) throws -> SearchParameterIDs {
+        var ids = try load(connection)
         var missing: [(String, String)] = []
         for type in FHIRDefinitions.r4.resourceTypes.sorted() {
             for code in definitions.parameters(of: type).keys.sorted() {
@@ -45,17 +45,25 @@ final class SearchParameterIDs: Sendable {
         }
         // Usually nothing: only a new store, or new definitions, have keys without numbers.
         if !missing.isEmpty {
-            let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO search_param (resource_type, code) VALUES (?, ?)")
-            for (type, key) in missing { try insert.execute(arguments: [type, key]) }
-            ids = try load(db)
+            // In chunks of many rows: on PostgreSQL each statement is a round trip, and a new
+            // store has some 6,000 keys.
+            for start in stride(from: 0, to: missing.count, by: 500) {
+                let chunk = missing[start..<min(start + 500, missing.count)]
+                try connection.execute("""
+                    INSERT INTO search_param (resource_type, code) VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "))
+                    ON CONFLICT DO NOTHING
+                    """, chunk.flatMap { [SQLValue.text($0.0), .text($0.1)] })
+            }
+            ids = try load(connection)
         }
         return SearchParameterIDs(ids: ids, definitions: definitions)
     }
 
-    private static func load(_ db: Database) throws -> [String: [String: Int64]] {
+    private static func load(_ connection: any SQLConnection) throws -> [String: [String: Int64]] {
         var ids: [String: [String: Int64]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT pid, resource_type, code FROM search_param") {
-            ids[row[1], default: [:]][row[2]] = row[0]
+        for row in try connection.fetchAll("SELECT pid, resource_type, code FROM search_param") {
+            guard let pid = row[0].int64, let type = row[1].string, let code = row[2].string else { continue }
+            ids[type, default: [:]][code] = pid
         }
         return ids
     }

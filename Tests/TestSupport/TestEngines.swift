@@ -4,23 +4,30 @@ import Testing
 
 /// The engines a test runs on: SQLite always, PostgreSQL when `scripts/test` (through
 /// `scripts/with-postgres`) has started a server and named it in JOINEDUP_TEST_POSTGRES.
-enum TestEngines {
-    static var postgresAddress: String? {
+public enum TestEngines {
+    public static var postgresAddress: String? {
         ProcessInfo.processInfo.environment["JOINEDUP_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static var available: [SQLEngine] {
+    public static var available: [SQLEngine] {
         postgresAddress == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    /// The test server's address with a new schema of its own, for one test's store.
+    public static func freshSchemaAddress() throws -> String {
+        let base = try #require(postgresAddress)
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
     }
 }
 
 /// A fresh, empty database on `engine`: a new file in a temporary folder, or a new schema of
 /// the test server. `reopen` opens the same store again (with other migrations), as a restart would.
-struct TestDatabase {
-    let engine: SQLEngine
-    let location: String
+public struct TestDatabase {
+    public let engine: SQLEngine
+    public let location: String
 
-    init(_ engine: SQLEngine) throws {
+    public init(_ engine: SQLEngine) throws {
         self.engine = engine
         switch engine {
         case .sqlite:
@@ -28,13 +35,11 @@ struct TestDatabase {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             location = folder.appendingPathComponent("db.sqlite").path
         case .postgres:
-            let base = try #require(TestEngines.postgresAddress)
-            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            location = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
+            location = try TestEngines.freshSchemaAddress()
         }
     }
 
-    func open(_ migrations: [Migration]) async throws -> any SQLDatabase {
+    public func open(_ migrations: [Migration]) async throws -> any SQLDatabase {
         switch engine {
         case .sqlite: try SQLiteDatabase(path: location, migrations: migrations)
         case .postgres: try await PostgresDatabase.open(try PostgresAddress(location), migrations: migrations)
@@ -42,7 +47,7 @@ struct TestDatabase {
     }
 
     /// Removes the file or drops the schema.
-    func remove() async {
+    public func remove() async {
         switch engine {
         case .sqlite:
             try? FileManager.default.removeItem(at: URL(fileURLWithPath: location).deletingLastPathComponent())
@@ -58,7 +63,7 @@ struct TestDatabase {
 
 extension SQLDatabase {
     /// Closes a PostgreSQL database's connections (a SQLite one closes when released).
-    func close() {
+    public func close() {
         (self as? PostgresDatabase)?.close()
     }
 }

@@ -1,0 +1,47 @@
+import FHIR
+import Storage
+
+/// The record's read queries on either engine (`SQLConnection`), for PostgreSQL's reads and
+/// write transactions. SQLite keeps its own (`SQLiteReads`) on GRDB's statements, for a read
+/// by id that takes microseconds.
+enum RecordReads {
+    static let versionColumns = "seq, version, last_updated, method, body, created"
+
+    static func version(_ connection: any SQLConnection, _ key: ResourceKey, _ version: Int?) throws -> StoredVersion? {
+        let row = if let version {
+            try connection.fetchOne(
+                "SELECT \(versionColumns) FROM resource_version WHERE type = ? AND id = ? AND version = ?",
+                [.text(key.type), .text(key.id), SQLValue(version)])
+        } else {
+            try connection.fetchOne("""
+                SELECT v.seq, v.version, v.last_updated, v.method, v.body, v.created FROM resource r
+                JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
+                """, [.text(key.type), .text(key.id)])
+        }
+        return row.map { storedVersion(key: key, row: $0, offset: 0) }
+    }
+
+    static func current(_ connection: any SQLConnection, _ key: ResourceKey) throws -> CurrentVersion? {
+        let row = try connection.fetchOne("""
+            SELECT r.version, v.last_updated, r.deleted FROM resource r
+            JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
+            """, [.text(key.type), .text(key.id)])
+        return row.map {
+            CurrentVersion(version: Int($0[0].int64 ?? 0), lastUpdated: FHIRInstant(millisecondsSince1970: $0[1].int64 ?? 0),
+                           deleted: $0[2].int64 != 0)
+        }
+    }
+
+    /// Decodes `seq, version, last_updated, method, body, created` starting at column `offset`.
+    static func storedVersion(key: ResourceKey, row: SQLRow, offset: Int) -> StoredVersion {
+        StoredVersion(
+            key: key,
+            version: Int(row[offset + 1].int64 ?? 0),
+            lastUpdated: FHIRInstant(millisecondsSince1970: row[offset + 2].int64 ?? 0),
+            method: row[offset + 3].string.flatMap(WriteMethod.init(rawValue:)) ?? .update,
+            sequence: row[offset].int64 ?? 0,
+            created: row[offset + 5].int64 == 1,
+            body: row[offset + 4].bytes
+        )
+    }
+}

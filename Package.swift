@@ -79,7 +79,7 @@ let package = Package(
         // Runs the real `joinedup` executable: command-line imports, serve, SIGTERM, SIGKILL.
         .testTarget(name: "EndToEndTests", dependencies: ["CareRecord", "FHIR"]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "CareRecord", "FHIR",
+            "App", "CareRecord", "FHIR", "Storage", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 extension CareRecord {
     static let everythingDefaultCount = 100
@@ -68,7 +68,7 @@ extension CareRecord {
         }
         let context = search
         let request = EverythingQuery(patient: patientID, since: since, types: types, count: count, after: cursor?.rid ?? 0)
-        let page = try await sqlitePool("$everything").read { db in try EverythingReader(db: db, context: context).run(request) }
+        let page = try await read { connection in try EverythingReader(connection: connection, context: context).run(request) }
         return (page, applied)
     }
 }

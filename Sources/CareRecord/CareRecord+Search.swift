@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// A search request as the HTTP layer hands it over.
 public struct SearchRequest: Sendable {
@@ -31,7 +31,7 @@ extension CareRecord {
         let query = try parser.search(types: request.types, parameters: request.parameters, strict: request.strict,
                                       compartment: request.compartment)
         let context = search
-        let page = try await sqlitePool("search").read { db in try SearchExecutor(db: db, context: context).run(query) }
+        let page = try await read { connection in try SearchExecutor(connection: connection, context: context).run(query) }
         return (query, page)
     }
 
@@ -39,9 +39,9 @@ extension CareRecord {
     public func search(_ query: ConditionalQuery, limit: Int) async throws -> [StoredVersion] {
         let parsed = try SearchQueryParser(context: search, clock: environment.now).conditional(query)
         let context = search
-        return try await sqlitePool("search").read { db in
-            try SearchExecutor(db: db, context: context).ids(parsed, limit: limit).compactMap { id in
-                try SQLiteReads.version(db, ResourceKey(query.type, id), nil)
+        return try await read { connection in
+            try SearchExecutor(connection: connection, context: context).ids(parsed, limit: limit).compactMap { id in
+                try RecordReads.version(connection, ResourceKey(query.type, id), nil)
             }
         }
     }
@@ -50,6 +50,8 @@ extension CareRecord {
     public func count(matching query: ConditionalQuery) async throws -> Int {
         let parsed = try SearchQueryParser(context: search, clock: environment.now).conditional(query)
         let context = search
-        return try await sqlitePool("search").read { db in try SearchExecutor(db: db, context: context).ids(parsed, limit: .max).count }
+        return try await read { connection in
+            try SearchExecutor(connection: connection, context: context).ids(parsed, limit: .max).count
+        }
     }
 }

@@ -46,7 +46,7 @@ public final class CareRecord: Sendable {
         let indexer = searchIndexing ? SearchContext.indexer : nil
         self.search = try database.pool.write { db in
             let ids = try SearchParameterIDs.prepare(SQLiteConnection(db), definitions: definitions)
-            let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer)
+            let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer, engine: .sqlite)
             if indexer != nil { try SearchIndexRebuild(db: db, context: context).bringUpToDate() }
             // A bulk load that was killed part-way left the value indexes down.
             if try ValueIndexes.areDown(db) { try ValueIndexes.build(db) }
@@ -63,16 +63,18 @@ public final class CareRecord: Sendable {
 
     /// Opens (creating and migrating) the record in a PostgreSQL database, brought up to date
     /// as `init(database:)` does.
+    /// `maximumReaders` bounds its reader connections (one more is the writer's).
     public static func open(postgres address: PostgresAddress, environment: RecordEnvironment = .live,
-                            validator: ResourceValidator = ResourceValidator(),
-                            searchIndexing: Bool = true) async throws -> CareRecord {
-        let database = try await PostgresDatabase.open(address, migrations: CareRecordSchema.migrations)
+                            validator: ResourceValidator = ResourceValidator(), searchIndexing: Bool = true,
+                            maximumReaders: Int = PostgresDatabase.defaultMaximumReaders) async throws -> CareRecord {
+        let database = try await PostgresDatabase.open(address, migrations: CareRecordSchema.migrations,
+                                                       maximumReaders: maximumReaders)
         let definitions = FHIRSearchDefinitions.r4
         let indexer = searchIndexing ? SearchContext.indexer : nil
         do {
             let search = try await database.write { connection in
                 let ids = try SearchParameterIDs.prepare(connection, definitions: definitions)
-                let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer)
+                let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer, engine: .postgres)
                 if indexer != nil { try SQLSearchIndexRebuild(connection: connection, context: context).bringUpToDate() }
                 return context
             }
@@ -88,8 +90,8 @@ public final class CareRecord: Sendable {
         if case .postgres(let database) = engine { database.close() }
     }
 
-    /// The SQLite pool, for what runs on the embedded store only so far (search, import,
-    /// `$everything`; issue 5 brings them to PostgreSQL). On PostgreSQL it refuses plainly.
+    /// The SQLite pool, for what runs on the embedded store only so far (import and Bundle
+    /// files; issue 5 brings them to PostgreSQL). On PostgreSQL it refuses plainly.
     func sqlitePool(_ what: String) throws -> DatabasePool {
         guard case .sqlite(let database) = engine else {
             throw RecordError(.notSupported, .notSupported, "\(what) is not yet available on PostgreSQL")
@@ -115,8 +117,10 @@ public final class CareRecord: Sendable {
             return try await database.pool.write { db in try body(Self.writer(db, environment: environment, search: search)) }
         case .postgres(let database):
             return try await database.write { connection in
-                try body(RecordWriter(transaction: SQLRecordTransaction(connection: connection, search: search),
-                                      environment: environment))
+                let transaction = SQLRecordTransaction(connection: connection, search: search, clock: environment.now)
+                let result = try body(RecordWriter(transaction: transaction, environment: environment))
+                try transaction.finish()
+                return result
             }
         }
     }

@@ -81,8 +81,9 @@ enum CareRecordPostgresSchema {
         CREATE INDEX search_position_latitude ON search_position (latitude, longitude);
         """
 
-    /// Full text: each version's words as `tsvector`s (configuration `simple`: no stemming, as
-    /// SQLite's unicode61 has none), keyed by `seq` like SQLite's FTS5 table, with GIN indexes.
+    /// Full text: each version's words as `tsvector`s (tokenised by JoinedUp, `PostgresFullText`:
+    /// no stemming, as SQLite's unicode61 has none), keyed by `seq` like SQLite's FTS5 table,
+    /// with GIN indexes.
     static let fullText = """
         CREATE TABLE search_fulltext (
             seq bigint PRIMARY KEY, narrative tsvector NOT NULL, content tsvector NOT NULL

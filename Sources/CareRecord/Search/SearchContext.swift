@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// What search needs about one store, made once when the record opens: the definitions, the
 /// parameter numbers of this store, and the indexer. Immutable, so readers and the writer
@@ -9,15 +9,18 @@ final class SearchContext: Sendable {
     let ids: SearchParameterIDs
     /// nil when the record was opened without search indexing (a benchmark's baseline).
     let indexer: SearchIndexer?
+    /// The engine the SQL is for: the few places their SQL differs (full text, `near`) ask.
+    let engine: SQLEngine
 
     /// One indexer for every store a process opens: compiling its plans costs milliseconds
     /// (more in a debug build), which a server starting or a test opening stores should not repeat.
     static let indexer = SearchIndexer()
 
-    init(definitions: FHIRSearchDefinitions, ids: SearchParameterIDs, indexer: SearchIndexer?) {
+    init(definitions: FHIRSearchDefinitions, ids: SearchParameterIDs, indexer: SearchIndexer?, engine: SQLEngine) {
         self.definitions = definitions
         self.ids = ids
         self.indexer = indexer
+        self.engine = engine
     }
 
     /// The index table a parameter type's rows live in; nil for `special`, which has none.

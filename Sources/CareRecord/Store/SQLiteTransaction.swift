@@ -87,7 +87,7 @@ struct SQLiteTransaction: StoreTransaction {
         // them up.
         if try ValueIndexes.areDown(db) { try ValueIndexes.build(db) }
         let parsed = try SearchQueryParser(context: search, clock: clock).conditional(query)
-        return try SearchExecutor(db: db, context: search).ids(parsed, limit: limit)
+        return try SearchExecutor(connection: SQLiteConnection(db), context: search).ids(parsed, limit: limit)
     }
 
     func isolated<T>(_ body: () throws -> T) throws -> T {

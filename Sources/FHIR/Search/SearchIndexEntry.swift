@@ -32,3 +32,43 @@ public indirect enum SearchIndexValue: Sendable, Hashable {
     /// A composite's first and second component values, taken from the same element.
     case composite(SearchIndexValue, SearchIndexValue)
 }
+
+/// The longest text an index row keeps in one column, in UTF-8 bytes: longer text is cut (at
+/// a character's edge) when indexed and, the same way, when searched for. Why: PostgreSQL's
+/// B-tree refuses an index row over about 2,700 bytes, and a search table's key holds up to
+/// four text columns; a 2 MB string (R4 allows 1 MB and more) must still be storable. HAPI
+/// FHIR cuts its string index at 200 characters. Search is by prefix and equality on these
+/// columns, so a value longer than this can only match more, never less: every value that
+/// shares its first 512 bytes.
+public enum SearchKeyText {
+    public static let maximumBytes = 512
+
+    public static func cap(_ text: String) -> String {
+        guard text.utf8.count > maximumBytes else { return text }
+        var end = text.startIndex
+        var bytes = 0
+        for index in text.indices {
+            let next = text.index(after: index)
+            let length = text.utf8.distance(from: index, to: next)
+            if bytes + length > maximumBytes { break }
+            bytes += length
+            end = next
+        }
+        return String(text[..<end])
+    }
+}
+
+extension SearchIndexValue {
+    /// The value with every text cut to `SearchKeyText.maximumBytes`.
+    public var capped: SearchIndexValue {
+        switch self {
+        case .token(let system, let code): .token(system: SearchKeyText.cap(system), code: SearchKeyText.cap(code))
+        case .string(let normalized, let exact): .string(normalized: SearchKeyText.cap(normalized), exact: SearchKeyText.cap(exact))
+        case .reference(let type, let id): .reference(type: SearchKeyText.cap(type), id: SearchKeyText.cap(id))
+        case .quantity(let value, let system, let code):
+            .quantity(value: value, system: SearchKeyText.cap(system), code: SearchKeyText.cap(code))
+        case .composite(let first, let second): .composite(first.capped, second.capped)
+        case .date, .number: self
+        }
+    }
+}

@@ -57,3 +57,28 @@ public struct SQLRow: Sendable, Hashable {
 
     public subscript(_ column: Int) -> SQLValue { values[column] }
 }
+
+/// Swift values that bind as one `SQLValue`.
+public protocol SQLValueConvertible {
+    var sqlValue: SQLValue { get }
+}
+
+extension String: SQLValueConvertible {
+    public var sqlValue: SQLValue { .text(self) }
+}
+
+extension Int: SQLValueConvertible {
+    public var sqlValue: SQLValue { .integer(Int64(self)) }
+}
+
+extension Int64: SQLValueConvertible {
+    public var sqlValue: SQLValue { .integer(self) }
+}
+
+extension Double: SQLValueConvertible {
+    public var sqlValue: SQLValue { .real(self) }
+}
+
+extension Bool: SQLValueConvertible {
+    public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
+}

@@ -5,11 +5,19 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Storage
+import TestSupport
 
 /// Runs one test against the real server on a loopback port, over its own SQLite file in a
-/// fresh temporary directory that is removed afterwards. The test gets an HTTP client and
-/// the record itself, so that it can check what was (or was not) stored.
+/// fresh temporary directory that is removed afterwards, or, when JOINEDUP_TEST_ENGINE is
+/// `postgres` (`scripts/test` runs these suites a second time so), over a schema of its own on
+/// the test PostgreSQL server. The test gets an HTTP client and the record itself, so that it
+/// can check what was (or was not) stored.
 enum TestServer {
+    static var engine: SQLEngine {
+        ProcessInfo.processInfo.environment["JOINEDUP_TEST_ENGINE"] == "postgres" ? .postgres : .sqlite
+    }
+
     static func run<Value: Sendable>(
         maxBodyBytes: Int = 16 << 20,
         maxJSONDepth: Int = 64,
@@ -25,7 +33,13 @@ enum TestServer {
             host: "127.0.0.1", port: 0, databasePath: directory.appendingPathComponent("record.sqlite").path,
             logLevel: .warning, maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth
         )
-        let record = try CareRecord(path: configuration.databasePath, environment: clock.environment)
+        let record = switch engine {
+        case .sqlite: try CareRecord(path: configuration.databasePath, environment: clock.environment)
+        case .postgres:
+            try await CareRecord.open(postgres: try PostgresAddress(try TestEngines.freshSchemaAddress()),
+                                      environment: clock.environment, maximumReaders: 3)
+        }
+        defer { record.close() }
         var logger = Logger(label: "joinedup-apptests")
         logger.logLevel = .warning
         let app = Application(

@@ -30,7 +30,7 @@ final class TestRecord: Sendable {
             return try TestRecord()
         case .postgres:
             let record = try await CareRecord.open(postgres: try PostgresAddress(try TestEngines.freshSchemaAddress()),
-                                                   environment: environment())
+                                                   environment: environment(), maximumReaders: 3)
             return TestRecord(folder: newFolder(), record: record)
         }
     }

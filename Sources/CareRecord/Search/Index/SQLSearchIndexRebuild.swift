@@ -13,7 +13,7 @@ struct SQLSearchIndexRebuild {
         let built = try connection.fetchOne("SELECT value FROM search_state WHERE name = 'index'")?[0].string
         guard built != SearchIndexRebuild.signature, let indexer = context.indexer else { return 0 }
         for table in SearchIndexSchema.valueTables + ["search_fulltext"] { try connection.execute("DELETE FROM \(table)") }
-        let writer = SQLSearchIndexWriter(connection: connection, ids: context.ids)
+        let pending = PendingIndexRows(ids: context.ids)
         var count = 0
         var after: Int64 = 0
         while true {
@@ -28,9 +28,10 @@ struct SQLSearchIndexRebuild {
                 guard let resource = try JSONParser().parse(body).objectValue else {
                     throw StorageError(.corrupt, detail: "the stored body of \(type) rid \(rid) is not a JSON object")
                 }
-                try writer.insert(rid, type: type, index: indexer.index(resource, type: type), sequence: seq)
+                pending.add(rid, type: type, index: indexer.index(resource, type: type), sequence: seq)
                 count += 1
             }
+            try pending.flush(on: connection)
         }
         try connection.execute("""
             INSERT INTO search_state (name, value) VALUES ('index', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value

@@ -1,4 +1,4 @@
-import GRDB
+import Storage
 
 /// A set of resources, as a SQL SELECT of `rid`s. Search parameters become these; chains and
 /// `_has` nest them. Only placeholders go into the SQL text: every value a client sent is a
@@ -6,14 +6,14 @@ import GRDB
 indirect enum RidSet: Sendable {
     /// Index rows of `table` for any of `pids` that meet `condition` (SQL over the table's
     /// columns, with `?` for `arguments`).
-    case rows(table: String, pids: [Int64], condition: String, arguments: [DatabaseValue])
+    case rows(table: String, pids: [Int64], condition: String, arguments: [SQLValue])
     /// Live resources of `types` (all types when empty) that meet `condition` over the
     /// `resource` row `r`: clauses that are not sets themselves (`_id`, `:not`, `:missing`).
-    case resources(types: [String], condition: String, arguments: [DatabaseValue])
+    case resources(types: [String], condition: String, arguments: [SQLValue])
     /// Live resources of `types` (all types when empty) whose current version's full text
-    /// `column` (`narrative` or `content`, never client text) matches the FTS5 query `match`
-    /// (`_text`, `_content`).
-    case fullText(column: String, match: String, types: [String])
+    /// `column` (`narrative` or `content`, never client text) matches `match` (`_text`,
+    /// `_content`): an FTS5 query on SQLite, a `tsquery` on PostgreSQL.
+    case fullText(column: String, match: String, types: [String], engine: SQLEngine)
     /// Any of the sets.
     case union([RidSet])
     /// Every one of the sets (a chain's target clauses all hold for one target).
@@ -26,59 +26,62 @@ indirect enum RidSet: Sendable {
     case referencedBy(type: String, pids: [Int64], sources: RidSet)
 
     /// The SELECT, appending its arguments to `arguments`.
-    func sql(_ arguments: inout [DatabaseValue]) -> String {
+    func sql(_ arguments: inout [SQLValue]) -> String {
         switch self {
         case .rows(let table, let pids, let condition, let values):
             return "SELECT rid FROM \(table) WHERE \(Self.rowTest(pids, condition, values, &arguments))"
         case .resources(let types, let condition, let values):
-            arguments += types.map(\.databaseValue)
+            arguments += types.map(\.sqlValue)
             arguments += values
             let test = condition.isEmpty ? "" : " AND (\(condition))"
-            let typeTest = types.isEmpty ? "1" : "r.type \(Self.inList(types.count))"
+            let typeTest = types.isEmpty ? "TRUE" : "r.type \(Self.inList(types.count))"
             return "SELECT r.rid FROM resource r WHERE \(typeTest) AND r.deleted = 0\(test)"
-        case .fullText(let column, let match, let types):
-            arguments.append(match.databaseValue)
-            arguments += types.map(\.databaseValue)
+        case .fullText(let column, let match, let types, let engine):
+            arguments.append(match.sqlValue)
+            arguments += types.map(\.sqlValue)
             let typeTest = types.isEmpty ? "" : " AND r.type \(Self.inList(types.count))"
+            let (key, test) = engine == .sqlite ? ("rowid", "MATCH ?") : ("seq", "@@ CAST(? AS tsquery)")
             // Index rows are per version (`seq`); only the current version's count.
             return """
-                SELECT r.rid FROM search_fulltext f JOIN resource_version v ON v.seq = f.rowid \
+                SELECT r.rid FROM search_fulltext f JOIN resource_version v ON v.seq = f.\(key) \
                 JOIN resource r ON r.type = v.type AND r.id = v.id \
-                WHERE f.\(column) MATCH ? AND r.seq = v.seq\(typeTest)
+                WHERE f.\(column) \(test) AND r.seq = v.seq\(typeTest)
                 """
         case .union(let sets):
             return sets.map { $0.sql(&arguments) }.joined(separator: " UNION ")
         case .intersection(let sets):
             return sets.map { $0.sql(&arguments) }.joined(separator: " INTERSECT ")
         case .referencing(let pids, let targetType, let targets):
-            arguments += pids.map(\.databaseValue)
-            arguments.append(targetType.databaseValue)
-            arguments.append(targetType.databaseValue)
+            arguments += pids.map(\.sqlValue)
+            arguments.append(targetType.sqlValue)
+            arguments.append(targetType.sqlValue)
             let inner = targets.sql(&arguments)
             return """
                 SELECT ref.rid FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) \
-                AND ref.target_type = ? AND ref.target_id IN (SELECT c.id FROM resource c WHERE +c.type = ? AND c.rid IN (\(inner)))
+                AND ref.target_type = ? AND ref.target_id IN (SELECT c.id FROM resource c WHERE (c.type || '') = ? AND c.rid IN (\(inner)))
                 """
         case .referencedBy(let type, let pids, let sources):
-            arguments.append(type.databaseValue)
-            arguments += pids.map(\.databaseValue)
-            arguments.append(type.databaseValue)
+            arguments.append(type.sqlValue)
+            arguments += pids.map(\.sqlValue)
+            arguments.append(type.sqlValue)
             let inner = sources.sql(&arguments)
-            // `+ref.target_type`: read the sources' own rows (primary key rid, pid), not every
+            // `(ref.target_type || '')`, not a bare column (SQLite's idiom is `+column`, which
+            // PostgreSQL lacks for text): read the sources' own rows (primary key rid, pid), not every
             // reference to the type through the target index.
             return """
                 SELECT h.rid FROM resource h WHERE h.type = ? AND h.deleted = 0 AND h.id IN (SELECT ref.target_id \
-                FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) AND +ref.target_type = ? AND ref.rid IN (\(inner)))
+                FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) AND (ref.target_type || '') = ? AND ref.rid IN (\(inner)))
                 """
         }
     }
 
-    /// `= ?` or `IN (?, ?, ...)`; `IN ()` (SQLite: never true) for an empty list.
+    /// `= ?` or `IN (?, ?, ...)`; for an empty list a subquery with no rows (never true, and
+    /// valid on both engines, where `IN ()` is SQLite's alone).
     /// A test that `column` (a rid) is in the set, for a clause that does not drive the
     /// search: index rows are probed per candidate through their (rid, pid) primary key, so
     /// an unselective clause (`status=final` over millions) costs a lookup per candidate
     /// instead of building its whole set.
-    func contains(_ column: String, _ arguments: inout [DatabaseValue]) -> String {
+    func contains(_ column: String, _ arguments: inout [SQLValue]) -> String {
         switch self {
         case .rows(let table, let pids, let condition, let values):
             return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = \(column) AND \(Self.rowTest(pids, condition, values, &arguments)))"
@@ -89,8 +92,8 @@ indirect enum RidSet: Sendable {
         case .referencedBy(let type, let pids, let sources):
             // Per candidate: the references to it, each tested against the sources by its own
             // primary key, instead of reading every source first.
-            arguments.append(type.databaseValue)
-            arguments += pids.map(\.databaseValue)
+            arguments.append(type.sqlValue)
+            arguments += pids.map(\.sqlValue)
             let test = sources.contains("ref.rid", &arguments)
             return """
                 EXISTS (SELECT 1 FROM search_reference ref WHERE ref.target_type = ? \
@@ -104,15 +107,16 @@ indirect enum RidSet: Sendable {
 
     /// The test an index row of the set meets: its parameter is one of `pids`, and the
     /// `condition` (over the row's columns) holds when there is one.
-    static func rowTest(_ pids: [Int64], _ condition: String, _ values: [DatabaseValue],
-                        _ arguments: inout [DatabaseValue]) -> String {
-        arguments += pids.map(\.databaseValue)
+    static func rowTest(_ pids: [Int64], _ condition: String, _ values: [SQLValue],
+                        _ arguments: inout [SQLValue]) -> String {
+        arguments += pids.map(\.sqlValue)
         arguments += values
         return "pid \(inList(pids.count))" + (condition.isEmpty ? "" : " AND (\(condition))")
     }
 
     static func inList(_ count: Int) -> String {
-        count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+        if count == 0 { return "IN (SELECT NULL WHERE FALSE)" }
+        return count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
 }
 
@@ -125,16 +129,16 @@ enum SearchClause: Sendable {
     /// `r` has no index row of `table` for `pids` meeting `condition` (`:not`, `:missing=true`,
     /// `ne`): tested per candidate through the (rid, pid) primary key, never by building the
     /// complement.
-    case without(table: String, pids: [Int64], condition: String, arguments: [DatabaseValue])
+    case without(table: String, pids: [Int64], condition: String, arguments: [SQLValue])
     /// `r` has some index row of `table` for `pids` (`:missing=false`).
     case having(table: String, pids: [Int64])
     /// `r` has one of these ids (`_id`): a handful of rows by key, so it drives the search
     /// on its own and every set is tested per candidate.
     case ids([String])
     /// A condition on `r` itself (`_id:not`, `:missing`) or its current version (`_lastUpdated`).
-    case row(condition: String, arguments: [DatabaseValue])
+    case row(condition: String, arguments: [SQLValue])
 
-    func sql(_ arguments: inout [DatabaseValue]) -> String {
+    func sql(_ arguments: inout [SQLValue]) -> String {
         switch self {
         case .within(let set):
             return "r.rid IN (\(set.sql(&arguments)))"
@@ -145,7 +149,7 @@ enum SearchClause: Sendable {
         case .having(let table, let pids):
             return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = r.rid AND \(RidSet.rowTest(pids, "", [], &arguments)))"
         case .ids(let ids):
-            arguments += ids.map(\.databaseValue)
+            arguments += ids.map(\.sqlValue)
             return "r.id \(RidSet.inList(ids.count))"
         case .row(let condition, let values):
             arguments += values

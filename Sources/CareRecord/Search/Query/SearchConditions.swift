@@ -1,10 +1,10 @@
 import FHIR
-import GRDB
+import Storage
 
 /// SQL conditions over the columns of one index table, for one search value. Each returns
 /// the condition text (placeholders only) and the values to bind, in order.
 enum SearchConditions {
-    typealias Condition = (sql: String, arguments: [DatabaseValue])
+    typealias Condition = (sql: String, arguments: [SQLValue])
 
     /// The highest code point: `norm >= q AND norm < q + max` is "starts with q" on an index.
     static let afterPrefix = "\u{10FFFF}"
@@ -12,36 +12,42 @@ enum SearchConditions {
     static func token(_ value: TokenSearchValue, system systemColumn: String = "system",
                       code codeColumn: String = "code") -> Condition {
         var parts: [String] = []
-        var arguments: [DatabaseValue] = []
+        var arguments: [SQLValue] = []
         if let code = value.code {
             parts.append("\(codeColumn) = ?")
-            arguments.append(code.databaseValue)
+            arguments.append(SearchKeyText.cap(code).sqlValue)
         }
         if let system = value.system {
             parts.append("\(systemColumn) = ?")
-            arguments.append(system.databaseValue)
+            arguments.append(SearchKeyText.cap(system).sqlValue)
         }
-        return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)
+        return (parts.isEmpty ? "TRUE" : parts.joined(separator: " AND "), arguments)
     }
 
     static func startsWith(_ normalized: String, column: String = "norm") -> Condition {
-        ("\(column) >= ? AND \(column) < ?", [normalized.databaseValue, (normalized + afterPrefix).databaseValue])
+        let prefix = SearchKeyText.cap(normalized)
+        return ("\(column) >= ? AND \(column) < ?", [prefix.sqlValue, (prefix + afterPrefix).sqlValue])
+    }
+
+    /// Equality with an indexed text (cut as the index cuts it).
+    static func equals(_ text: String, column: String) -> Condition {
+        ("\(column) = ?", [SearchKeyText.cap(text).sqlValue])
     }
 
     static func contains(_ normalized: String, column: String = "norm") -> Condition {
         var escaped = ""
-        for character in normalized {
+        for character in SearchKeyText.cap(normalized) {
             if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
             escaped.append(character)
         }
-        return ("\(column) LIKE ? ESCAPE '\\'", ["%\(escaped)%".databaseValue])
+        return ("\(column) LIKE ? ESCAPE '\\'", ["%\(escaped)%".sqlValue])
     }
 
     /// A date range `low..high` (inclusive) against a search date, as R4 defines each prefix.
     static func date(_ value: DateSearchValue, low: String = "low", high: String = "high", now: () -> Int64,
                      asReal: Bool = false) -> Condition {
         let range = value.range
-        func bound(_ number: Int64) -> DatabaseValue { asReal ? Double(number).databaseValue : number.databaseValue }
+        func bound(_ number: Int64) -> SQLValue { asReal ? Double(number).sqlValue : number.sqlValue }
         let contains = "(\(low) >= ? AND \(high) <= ?)"
         switch value.prefix {
         // `low <= high_q` is implied, but saying it bounds the scan of the `low` index.
@@ -67,16 +73,16 @@ enum SearchConditions {
     /// `ap` allows 10% either way.
     static func number(_ value: NumberSearchValue, column: String = "value") -> Condition {
         switch value.prefix {
-        case .eq: return ("\(column) >= ? AND \(column) < ?", [value.low.databaseValue, value.high.databaseValue])
-        case .ne: return ("NOT (\(column) >= ? AND \(column) < ?)", [value.low.databaseValue, value.high.databaseValue])
-        case .gt, .sa: return ("\(column) > ?", [value.value.databaseValue])
-        case .lt, .eb: return ("\(column) < ?", [value.value.databaseValue])
-        case .ge: return ("\(column) >= ?", [value.value.databaseValue])
-        case .le: return ("\(column) <= ?", [value.value.databaseValue])
+        case .eq: return ("\(column) >= ? AND \(column) < ?", [value.low.sqlValue, value.high.sqlValue])
+        case .ne: return ("NOT (\(column) >= ? AND \(column) < ?)", [value.low.sqlValue, value.high.sqlValue])
+        case .gt, .sa: return ("\(column) > ?", [value.value.sqlValue])
+        case .lt, .eb: return ("\(column) < ?", [value.value.sqlValue])
+        case .ge: return ("\(column) >= ?", [value.value.sqlValue])
+        case .le: return ("\(column) <= ?", [value.value.sqlValue])
         case .ap:
             let margin = abs(value.value) * 0.1
-            return ("\(column) >= ? AND \(column) <= ?", [(value.value - margin).databaseValue,
-                                                          (value.value + margin).databaseValue])
+            return ("\(column) >= ? AND \(column) <= ?", [(value.value - margin).sqlValue,
+                                                          (value.value + margin).sqlValue])
         }
     }
 
@@ -86,11 +92,11 @@ enum SearchConditions {
         sql = "(\(sql))"
         if let unit = value.code, !unit.isEmpty {
             sql += " AND \(code) = ?"
-            arguments.append(unit.databaseValue)
+            arguments.append(unit.sqlValue)
         }
         if let unitSystem = value.system, !unitSystem.isEmpty {
             sql += " AND \(system) = ?"
-            arguments.append(unitSystem.databaseValue)
+            arguments.append(unitSystem.sqlValue)
         }
         return (sql, arguments)
     }

@@ -1,6 +1,6 @@
 import FHIR
 import Foundation
-import GRDB
+import Storage
 
 /// Where a page ended: the sort values and `rid` of its last match. The next page starts
 /// strictly after it, so a page never repeats or skips a match because of writes made
@@ -9,10 +9,10 @@ import GRDB
 /// Sent to clients as opaque base64url text in the next link's `_cursor`; a cursor that is
 /// not well formed is a 400, and it carries no SQL, only values that are bound.
 struct SearchCursor: Sendable, Hashable {
-    let values: [DatabaseValue]
+    let values: [SQLValue]
     let rid: Int64
 
-    init(values: [DatabaseValue], rid: Int64) {
+    init(values: [SQLValue], rid: Int64) {
         self.values = values
         self.rid = rid
     }
@@ -23,14 +23,14 @@ struct SearchCursor: Sendable, Hashable {
               let last = items.last, case .number(let ridText) = last, let rid = Int64(ridText) else {
             throw SearchQueryParser.error("_cursor", "this is not a paging position this server gave")
         }
-        var values: [DatabaseValue] = []
+        var values: [SQLValue] = []
         for item in items.dropLast() {
             switch item {
-            case .string(let text): values.append(text.databaseValue)
+            case .string(let text): values.append(text.sqlValue)
             case .number(let number):
                 let text = number
-                if let integer = Int64(text) { values.append(integer.databaseValue) }
-                else if let real = Double(text) { values.append(real.databaseValue) }
+                if let integer = Int64(text) { values.append(integer.sqlValue) }
+                else if let real = Double(text) { values.append(real.sqlValue) }
                 else { throw SearchQueryParser.error("_cursor", "this is not a paging position this server gave") }
             default:
                 throw SearchQueryParser.error("_cursor", "this is not a paging position this server gave")
@@ -42,10 +42,10 @@ struct SearchCursor: Sendable, Hashable {
 
     var text: String {
         var items: [JSON] = values.map { value in
-            switch value.storage {
-            case .int64(let integer): .number(String(integer))
-            case .double(let real): .number("\(real)")
-            case .string(let text): .string(text)
+            switch value {
+            case .integer(let integer): .number(String(integer))
+            case .real(let real): .number("\(real)")
+            case .text(let text): .string(text)
             default: .string("")
             }
         }

@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// A search, parsed and checked against the definitions: what to match (clauses, ANDed),
 /// how to order and page, and what else to return. Made by `SearchQueryParser`; run by
@@ -46,7 +46,7 @@ public enum SearchSummary: String, Sendable {
 struct SearchSortKey: Sendable {
     let name: String
     let expression: String
-    let arguments: [DatabaseValue]
+    let arguments: [SQLValue]
     let descending: Bool
 }
 

@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// Chained parameters (`subject:Patient.name=peter`, forward through a reference) and
 /// reverse chaining (`_has:Observation:subject:code=1234`, back along references to the

@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// A parameter code as defined on the types searched: its type and its number on each.
 struct ResolvedParameter {
@@ -55,7 +55,7 @@ extension SearchQueryParser {
         switch try clause(name, value, on: types, depth: depth) {
         case .within(let set): return set
         case let other:
-            var arguments: [DatabaseValue] = []
+            var arguments: [SQLValue] = []
             let condition = other.sql(&arguments)
             return .resources(types: types, condition: condition, arguments: arguments)
         }
@@ -139,7 +139,7 @@ extension SearchQueryParser {
         if let limit = parameter.targetLimit {
             // An alias limited to some target types: only rows of those types count.
             let condition = "target_type \(RidSet.inList(limit.count))"
-            let arguments = limit.map(\.databaseValue)
+            let arguments = limit.map(\.sqlValue)
             return flag ? .without(table: table, pids: pids, condition: condition, arguments: arguments)
                 : .within(.rows(table: table, pids: pids, condition: condition, arguments: arguments))
         }
@@ -159,19 +159,19 @@ extension SearchQueryParser {
         if modifier == "missing" {
             // Every resource has an id.
             guard values == ["true"] || values == ["false"] else { throw Self.error(name, ":missing takes true or false") }
-            return .row(condition: values[0] == "true" ? "0" : "1", arguments: [])
+            return .row(condition: values[0] == "true" ? "FALSE" : "TRUE", arguments: [])
         }
         guard modifier == nil || modifier == "not" else { throw badModifier(name, modifier, allowed: ["not"]) }
         let ids = values.map(SearchEscaping.unescape)
         if modifier == nil { return .ids(ids) }
-        return .row(condition: "NOT (r.id \(RidSet.inList(ids.count)))", arguments: ids.map(\.databaseValue))
+        return .row(condition: "NOT (r.id \(RidSet.inList(ids.count)))", arguments: ids.map(\.sqlValue))
     }
 
     func lastUpdatedClause(_ name: String, _ modifier: String?, _ values: [String]) throws -> SearchClause {
         if modifier == "missing" {
             // Every stored resource has one.
             guard values == ["true"] || values == ["false"] else { throw Self.error(name, ":missing takes true or false") }
-            return .row(condition: values[0] == "true" ? "0" : "1", arguments: [])
+            return .row(condition: values[0] == "true" ? "FALSE" : "TRUE", arguments: [])
         }
         try refuseModifier(name, modifier, allowed: [])
         let column = "(SELECT lu.last_updated FROM resource_version lu WHERE lu.seq = r.seq)"

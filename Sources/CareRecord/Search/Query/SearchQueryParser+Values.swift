@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// The clause of each parameter type, with the modifiers R4 gives that type.
 extension SearchQueryParser {
@@ -34,10 +34,10 @@ extension SearchQueryParser {
                 for (system, codes) in valueSet.codesBySystem.sorted(by: { $0.key < $1.key }) where !codes.isEmpty {
                     let sorted = codes.sorted()
                     conditions.append(("system = ? AND code \(RidSet.inList(sorted.count))",
-                                       [system.databaseValue] + sorted.map(\.databaseValue)))
+                                       [system.sqlValue] + sorted.map(\.sqlValue)))
                 }
             }
-            if conditions.isEmpty { conditions = [("0", [])] }
+            if conditions.isEmpty { conditions = [("FALSE", [])] }
             return modifier == "in" ? Self.anyRow("search_token", pids(parameter), conditions)
                 : Self.noRow("search_token", pids(parameter), conditions)
         default:
@@ -53,7 +53,7 @@ extension SearchQueryParser {
         let conditions: [SearchConditions.Condition]
         switch modifier {
         case nil:
-            conditions = uris.map { ("code = ?", [$0.databaseValue]) }
+            conditions = uris.map { ("code = ?", [$0.sqlValue]) }
         case "below":
             conditions = uris.map { SearchConditions.startsWith($0, column: "code") }
         case "above":
@@ -65,7 +65,7 @@ extension SearchQueryParser {
                     if text.hasSuffix("/") || text.isEmpty { break }
                     candidates.append(String(text))
                 }
-                return ("code \(RidSet.inList(candidates.count))", candidates.map(\.databaseValue))
+                return ("code \(RidSet.inList(candidates.count))", candidates.map(\.sqlValue))
             }
         default:
             throw badModifier(name, modifier, allowed: ["below", "above"])
@@ -81,7 +81,10 @@ extension SearchQueryParser {
         let conditions: [SearchConditions.Condition]
         switch modifier {
         case nil: conditions = texts.map { SearchConditions.startsWith(SearchText.normalize($0)) }
-        case "exact": conditions = texts.map { ("norm = ? AND exact = ?", [SearchText.normalize($0).databaseValue, $0.databaseValue]) }
+        case "exact":
+            conditions = texts.map {
+                ("norm = ? AND exact = ?", [SearchKeyText.cap(SearchText.normalize($0)).sqlValue, SearchKeyText.cap($0).sqlValue])
+            }
         case "contains": conditions = texts.map { SearchConditions.contains(SearchText.normalize($0)) }
         default:
             throw badModifier(name, modifier, allowed: ["exact", "contains"])
@@ -97,8 +100,10 @@ extension SearchQueryParser {
         let queries = try values.map { text in
             try value(name) { () throws(SearchValueError) in try FullTextSearchValue.parse(SearchEscaping.unescape(text)) }
         }
-        return .within(.fullText(column: code == "_text" ? "narrative" : "content",
-                                 match: FullTextSearchValue.matchExpression(anyOf: queries), types: types))
+        let match = context.engine == .sqlite
+            ? FullTextSearchValue.matchExpression(anyOf: queries) : PostgresFullText.query(anyOf: queries)
+        return .within(.fullText(column: code == "_text" ? "narrative" : "content", match: match, types: types,
+                                 engine: context.engine))
     }
 
     /// Location `near`: within the distance of the point, by great-circle distance on a sphere
@@ -107,18 +112,18 @@ extension SearchQueryParser {
     func nearClause(_ name: String, _ modifier: String?, _ values: [String]) throws -> SearchClause {
         if let modifier { throw Self.error(name, "near takes no modifier (':\(modifier.prefix(40))' was given)") }
         var conditions: [String] = []
-        var arguments: [DatabaseValue] = []
+        var arguments: [SQLValue] = []
         for text in values {
             let near = try value(name) { () throws(SearchValueError) in try NearSearchValue.parse(text) }
             let box = GeoBox(around: near)
             conditions.append("""
                 (p.latitude BETWEEN ? AND ?\(box.longitudes == nil ? "" : " AND p.longitude BETWEEN ? AND ?") AND \
-                2 * 6371.0088 * asin(min(1, sqrt(pow(sin(radians(p.latitude - ?) / 2), 2) \
+                2 * 6371.0088 * asin(\(context.engine == .sqlite ? "min" : "least")(1, sqrt(pow(sin(radians(p.latitude - ?) / 2), 2) \
                 + cos(radians(?)) * cos(radians(p.latitude)) * pow(sin(radians(p.longitude - ?) / 2), 2)))) <= ?)
                 """)
-            arguments += [box.latitudes.lowerBound, box.latitudes.upperBound].map(\.databaseValue)
-            if let longitudes = box.longitudes { arguments += [longitudes.lowerBound, longitudes.upperBound].map(\.databaseValue) }
-            arguments += [near.latitude, near.latitude, near.longitude, near.kilometres].map(\.databaseValue)
+            arguments += [box.latitudes.lowerBound, box.latitudes.upperBound].map(\.sqlValue)
+            if let longitudes = box.longitudes { arguments += [longitudes.lowerBound, longitudes.upperBound].map(\.sqlValue) }
+            arguments += [near.latitude, near.latitude, near.longitude, near.kilometres].map(\.sqlValue)
         }
         return .within(.resources(types: ["Location"], condition: """
             r.rid IN (SELECT p.rid FROM search_position p WHERE \(conditions.joined(separator: " OR ")))
@@ -174,7 +179,7 @@ extension SearchQueryParser {
                 try ReferenceSearchValue.parse(text, typeModifier: modifier, baseURL: baseURL)
             }
             if let url = reference.url {
-                conditions.append(("target_type = '' AND target_id = ?", [url.databaseValue]))
+                conditions.append(("target_type = '' AND target_id = ?", [SearchKeyText.cap(url).sqlValue]))
                 continue
             }
             guard let id = reference.id else { throw Self.error(name, "the reference names no resource") }
@@ -182,21 +187,22 @@ extension SearchQueryParser {
             // A type the alias's paths leave out can never match.
             if let limit = parameter.targetLimit { types = types.filter(limit.contains) }
             if types.isEmpty, parameter.targetLimit != nil {
-                conditions.append(("0", []))
+                conditions.append(("FALSE", []))
                 continue
             }
             if types.isEmpty {
                 // A parameter whose definition names no target types may refer to any.
-                conditions.append(("target_id = ? AND target_type != ''", [id.databaseValue]))
+                conditions.append(("target_id = ? AND target_type != ''", [id.sqlValue]))
             } else {
                 conditions.append(("target_type \(RidSet.inList(types.count)) AND target_id = ?",
-                                   types.map(\.databaseValue) + [id.databaseValue]))
+                                   types.map(\.sqlValue) + [id.sqlValue]))
             }
             // The same resource written as an absolute URL under this server's base is stored
             // as that URL (the index does not know the base), so look for it too.
             if let base = baseURL.map({ $0.hasSuffix("/") ? String($0.dropLast()) : $0 }), !types.isEmpty {
                 let urls = types.map { "\(base)/\($0)/\(id)" }
-                conditions.append(("target_type = '' AND target_id \(RidSet.inList(urls.count))", urls.map(\.databaseValue)))
+                conditions.append(("target_type = '' AND target_id \(RidSet.inList(urls.count))",
+                                   urls.map { SearchKeyText.cap($0).sqlValue }))
             }
         }
         return Self.anyRow("search_reference", pids(parameter), conditions)

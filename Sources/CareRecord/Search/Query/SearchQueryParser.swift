@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// Turns a search's parameters into a `SearchQuery`, checking each against the R4
 /// definitions of the types searched. Every malformed value, unknown modifier, chain to
@@ -81,7 +81,7 @@ struct SearchQueryParser {
         }
         builder.clauses.append(.within(.rows(
             table: "search_reference", pids: pids, condition: "target_type = ? AND target_id = ?",
-            arguments: [owner.type.databaseValue, owner.id.databaseValue])))
+            arguments: [owner.type.sqlValue, owner.id.sqlValue])))
         builder.applied.append(("_compartment", "\(owner.type)/\(owner.id)"))
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import FHIR
-import GRDB
+import Storage
 
 /// The parameters that shape the answer rather than select resources: `_count`, `_sort`,
 /// `_total`, `_summary`, `_elements`, `_include`, `_revinclude` (each with `:iterate`),

@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 /// `_sort` keys as SQL: each is the resource's lowest value of the parameter (highest when
 /// descending), from the index, with a stand-in for "no value" so that paging positions
@@ -26,13 +26,13 @@ enum SearchSorting {
         }
         let pick = descending ? "max" : "min"
         let column: String
-        let none: DatabaseValue
+        let none: SQLValue
         switch parameter.type {
-        case .string: (column, none) = ("norm", "".databaseValue)
-        case .token, .uri: (column, none) = ("code", "".databaseValue)
-        case .reference: (column, none) = ("target_id", "".databaseValue)
-        case .date: (column, none) = (descending ? "high" : "low", (descending ? Int64.min : Int64.min).databaseValue)
-        case .number, .quantity: (column, none) = ("value", (-Double.greatestFiniteMagnitude).databaseValue)
+        case .string: (column, none) = ("norm", "".sqlValue)
+        case .token, .uri: (column, none) = ("code", "".sqlValue)
+        case .reference: (column, none) = ("target_id", "".sqlValue)
+        case .date: (column, none) = (descending ? "high" : "low", (descending ? Int64.min : Int64.min).sqlValue)
+        case .number, .quantity: (column, none) = ("value", (-Double.greatestFiniteMagnitude).sqlValue)
         case .composite, .special:
             throw SearchQueryParser.error("_sort", "cannot sort by the \(parameter.type) parameter '\(code)'")
         }
@@ -42,7 +42,7 @@ enum SearchSorting {
         let pids = parser.pids(parameter)
         let expression = "coalesce((SELECT \(pick)(k.\(column)) FROM \(table) k WHERE k.rid = r.rid AND k.pid "
             + "\(RidSet.inList(pids.count))), ?)"
-        return SearchSortKey(name: text, expression: expression, arguments: pids.map(\.databaseValue) + [none],
+        return SearchSortKey(name: text, expression: expression, arguments: pids.map(\.sqlValue) + [none],
                              descending: descending)
     }
 
@@ -54,7 +54,7 @@ enum SearchSorting {
 
     /// Rows after `cursor` in the order of `keys`: (k0 > v0) OR (k0 = v0 AND k1 > v1) ... OR
     /// (all equal AND rid > last rid), with < for descending keys.
-    static func after(_ cursor: SearchCursor, keys: [SearchSortKey], arguments: inout [DatabaseValue]) -> String {
+    static func after(_ cursor: SearchCursor, keys: [SearchSortKey], arguments: inout [SQLValue]) -> String {
         var alternatives: [String] = []
         for index in 0...keys.count {
             var terms: [String] = []
@@ -68,7 +68,7 @@ enum SearchSorting {
                 arguments += key.arguments + [cursor.values[index]]
             } else {
                 terms.append("r.rid > ?")
-                arguments.append(cursor.rid.databaseValue)
+                arguments.append(cursor.rid.sqlValue)
             }
             alternatives.append("(" + terms.joined(separator: " AND ") + ")")
         }

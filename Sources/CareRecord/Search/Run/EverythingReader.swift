@@ -1,5 +1,5 @@
 import FHIR
-import GRDB
+import Storage
 
 struct EverythingQuery {
     let patient: String
@@ -14,20 +14,20 @@ struct EverythingQuery {
 /// "some compartment parameter of the resource's type refers to this patient", which the
 /// reference index answers by (target type, target id) alone.
 struct EverythingReader {
-    let db: Database
+    let connection: any SQLConnection
     let context: SearchContext
 
     func run(_ query: EverythingQuery) throws -> SearchPage {
-        guard try Int64.fetchOne(db, sql: "SELECT rid FROM resource WHERE type = 'Patient' AND id = ? AND deleted = 0",
-                                 arguments: [query.patient]) != nil else {
+        guard try connection.fetchOne("SELECT rid FROM resource WHERE type = 'Patient' AND id = ? AND deleted = 0",
+                                      [.text(query.patient)]) != nil else {
             throw RecordError(.notFound, .notFound, "no Patient with this id")
         }
         let compartment = context.definitions.compartment("Patient")
         let pids = compartment.sorted(by: { $0.key < $1.key }).flatMap { type, codes in
             codes.flatMap { context.ids.pids(type, $0) }
         }
-        var arguments: [DatabaseValue] = [query.patient.databaseValue, query.patient.databaseValue]
-        arguments += pids.map(\.databaseValue)
+        var arguments: [SQLValue] = [query.patient.sqlValue, query.patient.sqlValue]
+        arguments += pids.map(\.sqlValue)
         var sql = """
             SELECT r.rid, r.type, r.id, v.seq, v.version, v.last_updated, v.method, v.body, v.created
             FROM resource r JOIN resource_version v ON v.seq = r.seq
@@ -36,18 +36,18 @@ struct EverythingReader {
                 AND ref.pid \(RidSet.inList(pids.count)))
             AND r.deleted = 0 AND r.rid > ?
             """
-        arguments.append(query.after.databaseValue)
+        arguments.append(query.after.sqlValue)
         if let since = query.since {
             sql += " AND v.last_updated >= ?"
-            arguments.append(since.millisecondsSince1970.databaseValue)
+            arguments.append(since.millisecondsSince1970.sqlValue)
         }
         if let types = query.types {
             sql += " AND r.type \(RidSet.inList(types.count))"
-            arguments += types.map(\.databaseValue)
+            arguments += types.map(\.sqlValue)
         }
         sql += " ORDER BY r.rid LIMIT ?"
-        arguments.append((query.count + 1).databaseValue)
-        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        arguments.append((query.count + 1).sqlValue)
+        let rows = try connection.fetchAll(sql, arguments)
         var matches: [StoredVersion] = []
         var rids: [Int64] = []
         var next: SearchCursor?
@@ -56,8 +56,9 @@ struct EverythingReader {
                 next = SearchCursor(values: [], rid: rids.last ?? 0)
                 break
             }
-            rids.append(row[0])
-            matches.append(SQLiteReads.storedVersion(key: ResourceKey(row[1], row[2]), row: row, offset: 3))
+            let (rid, key) = SearchIncludes.ridAndKey(row)
+            rids.append(rid)
+            matches.append(RecordReads.storedVersion(key: key, row: row, offset: 3))
         }
         let included = try referenced(from: rids, outside: Set(compartment.keys).union(["Patient"]), types: query.types)
         return SearchPage(matches: matches, included: included,
@@ -75,12 +76,12 @@ struct EverythingReader {
                 ON t.type = ref.target_type AND t.id = ref.target_id
                 WHERE ref.rid \(RidSet.inList(chunk.count)) AND t.deleted = 0 ORDER BY t.rid
                 """
-            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
-                let type: String = row[1]
+            for row in try connection.fetchAll(sql, chunk.map(\.sqlValue)) {
+                guard let rid = row[0].int64, let type = row[1].string else { continue }
                 guard !compartmentTypes.contains(type), types?.contains(type) ?? true else { continue }
-                if seen.insert(row[0]).inserted { found.append(row[0]) }
+                if seen.insert(rid).inserted { found.append(rid) }
             }
         }
-        return try SearchIncludes(db: db).load(found)
+        return try SearchIncludes(connection: connection).load(found)
     }
 }

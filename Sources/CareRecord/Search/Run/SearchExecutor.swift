@@ -1,11 +1,11 @@
 import FHIR
 import Foundation
-import GRDB
+import Storage
 
-/// Runs a `SearchQuery` on one SQLite connection: the matches of one page in order (keyset
+/// Runs a `SearchQuery` on one connection of either engine: the matches of one page in order (keyset
 /// paging on the sort values and `rid`), the total, and the included resources.
 struct SearchExecutor {
-    let db: Database
+    let connection: any SQLConnection
     let context: SearchContext
 
     /// The largest count `_total=estimate` (the default) makes; past it the total is left out
@@ -17,11 +17,11 @@ struct SearchExecutor {
     /// Ids of up to `limit` live matches, in `rid` order (conditional interactions).
     func ids(_ query: SearchQuery, limit: Int) throws -> [String] {
         let query = try planned(query)
-        var arguments: [DatabaseValue] = []
+        var arguments: [SQLValue] = []
         let filter = where_(query, &arguments)
-        arguments.append(limit.databaseValue)
-        return try String.fetchAll(db, sql: "SELECT r.id FROM resource r WHERE \(filter) ORDER BY r.rid LIMIT ?",
-                                   arguments: StatementArguments(arguments))
+        arguments.append(limit.sqlValue)
+        return try connection.fetchAll("SELECT r.id FROM resource r WHERE \(filter) ORDER BY r.rid LIMIT ?", arguments)
+            .compactMap { $0[0].string }
     }
 
     func run(_ query: SearchQuery) throws -> SearchPage {
@@ -40,22 +40,22 @@ struct SearchExecutor {
             arguments += source.filterArguments
             var filter = source.filter
             if let cursor = query.cursor { filter += " AND " + SearchSorting.after(cursor, keys: query.sort, arguments: &arguments) }
-            arguments.append((query.count + 1).databaseValue)
+            arguments.append((query.count + 1).sqlValue)
             let sql = """
                 \(source.with)SELECT \(source.select)\(keys.isEmpty ? "" : ", " + keys.joined(separator: ", ")) \
                 FROM \(source.from) WHERE \(filter) ORDER BY \(SearchSorting.orderBy(query.sort)) LIMIT ?
                 """
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            let rows = try connection.fetchAll(sql, arguments)
             for (index, row) in rows.enumerated() {
                 if index == query.count {
                     let last = rows[index - 1]
-                    next = SearchCursor(values: (0..<query.sort.count).map { last[1 + $0] as DatabaseValue }, rid: last[0])
+                    next = SearchCursor(values: (0..<query.sort.count).map { last[1 + $0] }, rid: last[0].int64 ?? 0)
                     break
                 }
-                rids.append(row[0])
+                rids.append(row[0].int64 ?? 0)
             }
         }
-        let includes = SearchIncludes(db: db)
+        let includes = SearchIncludes(connection: connection)
         let matches = try includes.load(rids)
         let total = try total(query, firstPageCount: query.count > 0 && query.cursor == nil && next == nil ? matches.count : nil)
         let included = try includes.resources(for: query, matches: zip(rids, matches).map { ($0, $1.key) })
@@ -74,7 +74,7 @@ struct SearchExecutor {
         guard sets.count > 1 || (byID && !sets.isEmpty) else { return query }
         var driver: Int?
         if !byID {
-            var smallest = Int.max
+            var smallest = Int64.max
             for (index, set) in sets {
                 // A reverse chain's set is every resource its sources refer to: never probed,
                 // and it drives only when nothing else can.
@@ -82,9 +82,9 @@ struct SearchExecutor {
                     if driver == nil { driver = index }
                     continue
                 }
-                var arguments: [DatabaseValue] = []
-                let sql = "SELECT count(*) FROM (\(set.sql(&arguments)) LIMIT \(Self.probeLimit))"
-                let count = try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
+                var arguments: [SQLValue] = []
+                let sql = "SELECT count(*) FROM (\(set.sql(&arguments)) LIMIT \(Self.probeLimit)) AS probe"
+                let count = try connection.fetchOne(sql, arguments)?[0].int64 ?? 0
                 if count < smallest { (smallest, driver) = (count, index) }
             }
         }
@@ -105,12 +105,11 @@ struct SearchExecutor {
         let matches = "\(source.with)SELECT \(source.select) FROM \(source.from) WHERE \(source.filter)"
         // `_summary=count` (a count of 0) asks for nothing but the total.
         if query.total == .accurate || query.count == 0 {
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(matches))", arguments: StatementArguments(arguments))
+            return try connection.fetchOne("SELECT count(*) FROM (\(matches)) AS m", arguments)?[0].int64.map(Int.init)
         }
-        arguments.append((Self.estimateLimit + 1).databaseValue)
-        let counted = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(matches) LIMIT ?)",
-                                       arguments: StatementArguments(arguments)) ?? 0
-        return counted > Self.estimateLimit ? nil : counted
+        arguments.append((Self.estimateLimit + 1).sqlValue)
+        let counted = try connection.fetchOne("SELECT count(*) FROM (\(matches) LIMIT ?) AS m", arguments)?[0].int64 ?? 0
+        return counted > Self.estimateLimit ? nil : Int(counted)
     }
 
     /// Where a search's matches come from: `[with]SELECT select FROM from WHERE filter`, the
@@ -146,16 +145,16 @@ struct SearchExecutor {
         source.with = "WITH d(rid) AS MATERIALIZED (\(driver.sql(&source.withArguments))) "
         source.select = "DISTINCT r.rid"
         source.from = "d r"
-        source.filter = others.isEmpty ? "1" : others.map { $0.sql(&source.filterArguments) }.joined(separator: " AND ")
+        source.filter = others.isEmpty ? "TRUE" : others.map { $0.sql(&source.filterArguments) }.joined(separator: " AND ")
         return source
     }
 
     /// The WHERE text over `resource r` for the query's types and clauses.
-    private func where_(_ query: SearchQuery, _ arguments: inout [DatabaseValue]) -> String {
+    private func where_(_ query: SearchQuery, _ arguments: inout [SQLValue]) -> String {
         var terms: [String] = []
         if !query.types.isEmpty {
             terms.append("r.type \(RidSet.inList(query.types.count))")
-            arguments += query.types.map(\.databaseValue)
+            arguments += query.types.map(\.sqlValue)
         }
         terms.append("r.deleted = 0")
         for clause in query.clauses { terms.append(clause.sql(&arguments)) }
@@ -167,9 +166,9 @@ struct SearchExecutor {
 /// the `with` part's first, then (after any sort keys in the select list) the filter's.
 private struct MatchSource {
     var with = ""
-    var withArguments: [DatabaseValue] = []
+    var withArguments: [SQLValue] = []
     var select = "r.rid"
     var from = "resource r"
-    var filter = "1"
-    var filterArguments: [DatabaseValue] = []
+    var filter = "TRUE"
+    var filterArguments: [SQLValue] = []
 }

@@ -1,12 +1,12 @@
 import FHIR
-import GRDB
+import Storage
 
 /// `_include` and `_revinclude` for one page: the resources the matches refer to (or that
 /// refer to them) through the named reference parameters, and with `:iterate` the same again
 /// from what was included, until nothing new turns up. Each resource is returned once and
 /// never when it is a match of the page.
 struct SearchIncludes {
-    let db: Database
+    let connection: any SQLConnection
     /// Rounds of `:iterate`, at most: enough for any real chain (Observation -> Encounter ->
     /// Patient -> Organization) without letting a cycle run on.
     static let maximumRounds = 4
@@ -43,7 +43,7 @@ struct SearchIncludes {
     /// Live resources that resources `rids` refer to through the include's parameters.
     private func forward(_ include: SearchInclude, from rids: [Int64]) throws -> [(rid: Int64, key: ResourceKey)] {
         guard !rids.isEmpty, !include.pids.isEmpty else { return [] }
-        var arguments: [DatabaseValue] = rids.map(\.databaseValue) + include.pids.map(\.databaseValue)
+        var arguments: [SQLValue] = rids.map(\.sqlValue) + include.pids.map(\.sqlValue)
         var sql = """
             SELECT DISTINCT t.rid, t.type, t.id FROM search_reference ref JOIN resource t
             ON t.type = ref.target_type AND t.id = ref.target_id
@@ -51,11 +51,9 @@ struct SearchIncludes {
             """
         if let target = include.targetType {
             sql += " AND ref.target_type = ?"
-            arguments.append(target.databaseValue)
+            arguments.append(target.sqlValue)
         }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY t.rid", arguments: StatementArguments(arguments)).map {
-            ($0[0], ResourceKey($0[1], $0[2]))
-        }
+        return try connection.fetchAll(sql + " ORDER BY t.rid", arguments).map(Self.ridAndKey)
     }
 
     /// Live resources of the include's source type that refer to any of `keys`.
@@ -65,17 +63,15 @@ struct SearchIncludes {
         for (type, targets) in byType.sorted(by: { $0.key < $1.key }) {
             if let wanted = include.targetType, wanted != type { continue }
             guard !include.pids.isEmpty else { continue }
-            var arguments: [DatabaseValue] = [type.databaseValue]
-            arguments += targets.map(\.id.databaseValue)
-            arguments += include.pids.map(\.databaseValue)
+            var arguments: [SQLValue] = [type.sqlValue]
+            arguments += targets.map(\.id.sqlValue)
+            arguments += include.pids.map(\.sqlValue)
             let sql = """
                 SELECT DISTINCT s.rid, s.type, s.id FROM search_reference ref JOIN resource s ON s.rid = ref.rid
                 WHERE ref.target_type = ? AND ref.target_id \(RidSet.inList(targets.count))
                 AND ref.pid \(RidSet.inList(include.pids.count)) AND s.deleted = 0 ORDER BY s.rid
                 """
-            results += try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
-                ($0[0], ResourceKey($0[1], $0[2]))
-            }
+            results += try connection.fetchAll(sql, arguments).map(Self.ridAndKey)
         }
         return results
     }
@@ -89,10 +85,15 @@ struct SearchIncludes {
                 SELECT r.rid, r.type, r.id, v.seq, v.version, v.last_updated, v.method, v.body, v.created
                 FROM resource r JOIN resource_version v ON v.seq = r.seq WHERE r.rid \(RidSet.inList(chunk.count))
                 """
-            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
-                byRid[row[0]] = SQLiteReads.storedVersion(key: ResourceKey(row[1], row[2]), row: row, offset: 3)
+            for row in try connection.fetchAll(sql, chunk.map(\.sqlValue)) {
+                byRid[row[0].int64 ?? 0] = RecordReads.storedVersion(key: Self.ridAndKey(row).key, row: row, offset: 3)
             }
         }
         return rids.compactMap { byRid[$0] }
+    }
+
+    /// `rid, type, id` at the start of a row.
+    static func ridAndKey(_ row: SQLRow) -> (rid: Int64, key: ResourceKey) {
+        (row[0].int64 ?? 0, ResourceKey(row[1].string ?? "", row[2].string ?? ""))
     }
 }

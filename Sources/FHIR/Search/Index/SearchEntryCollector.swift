@@ -39,7 +39,7 @@ struct SearchEntryCollector {
 
     mutating func add(_ key: String, _ value: SearchIndexValue) {
         guard !isFull else { return }
-        let entry = SearchIndexEntry(key, value)
+        let entry = SearchIndexEntry(key, value.capped)
         if seen != nil {
             guard seen!.insert(entry).inserted else { return }
         } else {

@@ -23,7 +23,7 @@ public struct SearchIndexer: Sendable {
     /// Changes whenever the rules change what entries a resource gets, so a store can tell
     /// that rows built by an earlier indexer need rebuilding.
     /// (3: full text, `FullText`, indexed beside the entries; 4: Location positions.)
-    public static let rulesVersion = 4
+    public static let rulesVersion = 5
 
     private let plansByType: [String: TypePlan]
     private let resourceTypes: Set<String>

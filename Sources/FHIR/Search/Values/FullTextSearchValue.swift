@@ -31,7 +31,7 @@ public struct FullTextSearchValue: Sendable, Hashable {
 
     /// Letters and digits in runs; anything else separates words, as FTS5's unicode61
     /// tokenizer reads the indexed text.
-    static func words(_ text: Substring) -> [String] {
+    public static func words(_ text: Substring) -> [String] {
         text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
     }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import NIOCore
 import NIOPosix
@@ -15,16 +14,14 @@ import PostgresNIO
 /// reader that resumes after a `seq` misses nothing. Reads run in REPEATABLE READ snapshots,
 /// so a search and its total see one state of the record.
 ///
-/// Statements run synchronously (`PostgresSession`) on this class's own threads: one serial
-/// queue for the writer, with its own connection, and a concurrent queue for readers, each
-/// taking a connection from a bounded set (`PostgresSessionPool`).
+/// Statements run synchronously (`PostgresSession`) on this class's own threads
+/// (`PostgresWorkers`), each with its own connection: one for the writer, and up to
+/// `maximumReaders` for reads. `close()` ends them.
 public final class PostgresDatabase: SQLDatabase {
     public var engine: SQLEngine { .postgres }
     public let address: PostgresAddress
-    let writer: PostgresSessionPool
-    let readers: PostgresSessionPool
-    private let writerQueue = DispatchQueue(label: "joinedup.postgres.writer")
-    private let readerQueue = DispatchQueue(label: "joinedup.postgres.readers", attributes: .concurrent)
+    let writer: PostgresWorkers
+    let readers: PostgresWorkers
 
     public static let defaultMaximumReaders = 16
 
@@ -51,15 +48,16 @@ public final class PostgresDatabase: SQLDatabase {
     private init(address: PostgresAddress, logger: Logger, maximumReaders: Int) throws {
         self.address = address
         let configuration = try address.configuration()
-        writer = PostgresSessionPool(configuration: configuration, size: 1, logger: logger)
-        readers = PostgresSessionPool(configuration: configuration, size: max(1, maximumReaders), logger: logger)
+        writer = PostgresWorkers(size: 1, label: "joinedup.postgres.writer", configuration: configuration, logger: logger)
+        readers = PostgresWorkers(size: maximumReaders, label: "joinedup.postgres.reader", configuration: configuration,
+                                  logger: logger)
     }
 
     /// Runs `body` in one write transaction, after every write before it has committed.
     /// If `body` throws, the transaction is rolled back and nothing of it remains.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         let lock = address.writerLock
-        return try await run(on: writerQueue, pool: writer) { session in
+        return try await writer.run { session in
             try Self.transaction(session, begin: "BEGIN") { session in
                 try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(lock)])
                 return try body(session)
@@ -69,12 +67,12 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// Runs `body` on the writer's connection without opening a transaction (it opens its own).
     public func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await run(on: writerQueue, pool: writer, body)
+        try await writer.run(body)
     }
 
     /// Runs `body` in a read-only snapshot.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await run(on: readerQueue, pool: readers) { session in
+        try await readers.run { session in
             try Self.transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
         }
     }
@@ -82,22 +80,13 @@ public final class PostgresDatabase: SQLDatabase {
     /// Runs `body`, one statement, outside any explicit transaction: a single statement sees
     /// one snapshot on its own, and BEGIN and COMMIT would double the round trips of a read by id.
     public func readStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await run(on: readerQueue, pool: readers, body)
+        try await readers.run(body)
     }
 
     /// Closes every connection. The database is unusable afterwards.
     public func close() {
         writer.close()
         readers.close()
-    }
-
-    private func run<T: Sendable>(on queue: DispatchQueue, pool: PostgresSessionPool,
-                                  _ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try pool.with(body) })
-            }
-        }
     }
 
     private static func transaction<T>(_ session: PostgresSession, begin: String,

@@ -31,7 +31,7 @@ extension CareRecord {
                 arguments += [.integer(before)]
             }
             sql += " ORDER BY seq DESC LIMIT ?"
-            arguments += [SQLValue(query.count + 1)]
+            arguments += [(query.count + 1).sqlValue]
             var versions = try connection.fetchAll(sql, arguments).map { row in
                 RecordReads.storedVersion(key: ResourceKey(row[6].string ?? "", row[7].string ?? ""), row: row, offset: 0)
             }

@@ -59,7 +59,7 @@ extension CareRecord {
             try connection.fetchAll("""
                 SELECT \(RecordReads.versionColumns), type, id FROM resource_version
                 WHERE seq > ? ORDER BY seq LIMIT ?
-                """, [.integer(sequence), SQLValue(limit)]).map { row in
+                """, [.integer(sequence), limit.sqlValue]).map { row in
                 RecordReads.storedVersion(key: ResourceKey(row[6].string ?? "", row[7].string ?? ""), row: row, offset: 0)
             }
         }

@@ -2,30 +2,37 @@ import FHIR
 import Storage
 
 /// The record's read queries on either engine (`SQLConnection`), for PostgreSQL's reads and
-/// write transactions. SQLite keeps its own (`SQLiteReads`) on GRDB's statements, for a read
-/// by id that takes microseconds.
+/// write transactions. SQLite runs the same SQL through GRDB's statements (`SQLiteReads`,
+/// `SQLiteTransaction`), for a read by id that takes microseconds.
 enum RecordReads {
     static let versionColumns = "seq, version, last_updated, method, body, created"
 
+    /// One version by number: type, id, version.
+    static let versionSQL = "SELECT \(versionColumns) FROM resource_version WHERE type = ? AND id = ? AND version = ?"
+
+    /// The current version: type, id.
+    static let currentVersionSQL = """
+        SELECT v.seq, v.version, v.last_updated, v.method, v.body, v.created FROM resource r
+        JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
+        """
+
+    /// What a write needs of the current version (version, lastUpdated, deleted): type, id.
+    static let currentSQL = """
+        SELECT r.version, v.last_updated, r.deleted FROM resource r
+        JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
+        """
+
     static func version(_ connection: any SQLConnection, _ key: ResourceKey, _ version: Int?) throws -> StoredVersion? {
         let row = if let version {
-            try connection.fetchOne(
-                "SELECT \(versionColumns) FROM resource_version WHERE type = ? AND id = ? AND version = ?",
-                [.text(key.type), .text(key.id), SQLValue(version)])
+            try connection.fetchOne(versionSQL, [.text(key.type), .text(key.id), version.sqlValue])
         } else {
-            try connection.fetchOne("""
-                SELECT v.seq, v.version, v.last_updated, v.method, v.body, v.created FROM resource r
-                JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
-                """, [.text(key.type), .text(key.id)])
+            try connection.fetchOne(currentVersionSQL, [.text(key.type), .text(key.id)])
         }
         return row.map { storedVersion(key: key, row: $0, offset: 0) }
     }
 
     static func current(_ connection: any SQLConnection, _ key: ResourceKey) throws -> CurrentVersion? {
-        let row = try connection.fetchOne("""
-            SELECT r.version, v.last_updated, r.deleted FROM resource r
-            JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
-            """, [.text(key.type), .text(key.id)])
+        let row = try connection.fetchOne(currentSQL, [.text(key.type), .text(key.id)])
         return row.map {
             CurrentVersion(version: Int($0[0].int64 ?? 0), lastUpdated: FHIRInstant(millisecondsSince1970: $0[1].int64 ?? 0),
                            deleted: $0[2].int64 != 0)

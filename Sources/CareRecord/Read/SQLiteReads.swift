@@ -2,21 +2,15 @@ import FHIR
 import Foundation
 import GRDB
 
-/// The read queries, shared by the read-only pool and by write transactions.
+/// `RecordReads`' queries on GRDB's cached statements, decoded from GRDB's rows: SQLite's
+/// read by id, from the read-only pool and inside write transactions.
 enum SQLiteReads {
     static func version(_ db: Database, _ key: ResourceKey, _ version: Int?) throws -> StoredVersion? {
         let row: Row?
         if let version {
-            let statement = try db.cachedStatement(sql: """
-                SELECT seq, version, last_updated, method, body, created FROM resource_version WHERE type = ? AND id = ? AND version = ?
-                """)
-            row = try Row.fetchOne(statement, arguments: [key.type, key.id, version])
+            row = try Row.fetchOne(db.cachedStatement(sql: RecordReads.versionSQL), arguments: [key.type, key.id, version])
         } else {
-            let statement = try db.cachedStatement(sql: """
-                SELECT v.seq, v.version, v.last_updated, v.method, v.body, v.created FROM resource r
-                JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
-                """)
-            row = try Row.fetchOne(statement, arguments: [key.type, key.id])
+            row = try Row.fetchOne(db.cachedStatement(sql: RecordReads.currentVersionSQL), arguments: [key.type, key.id])
         }
         return row.map { storedVersion(key: key, row: $0, offset: 0) }
     }

@@ -38,19 +38,19 @@ struct SQLRecordTransaction: StoreTransaction {
 
     func append(_ key: ResourceKey, version: Int, lastUpdated: FHIRInstant, method: WriteMethod, created: Bool,
                 resource: JSONObject?, body: [UInt8]?, indexed: ResourceIndex?) throws -> Int64 {
-        let deleted = SQLValue(method == .delete)
-        let versionRow: [SQLValue] = [.text(key.type), .text(key.id), SQLValue(version), .integer(lastUpdated.millisecondsSince1970),
-                                      .text(method.rawValue), SQLValue(created), body.map(SQLValue.blob) ?? .null]
+        let deleted = (method == .delete).sqlValue
+        let versionRow: [SQLValue] = [.text(key.type), .text(key.id), version.sqlValue, .integer(lastUpdated.millisecondsSince1970),
+                                      .text(method.rawValue), created.sqlValue, body.map(SQLValue.blob) ?? .null]
         // Version 1 has no row yet; a later version keeps the row's rid (index rows and paging
         // cursors hold it).
         let row = if version == 1 {
             try connection.fetchOne(Self.insertVersion + """
                 INSERT INTO resource (type, id, version, seq, deleted) SELECT ?, ?, ?, v.seq, ? FROM v RETURNING rid, seq
-                """, versionRow + [.text(key.type), .text(key.id), SQLValue(version), deleted])
+                """, versionRow + [.text(key.type), .text(key.id), version.sqlValue, deleted])
         } else {
             try connection.fetchOne(Self.insertVersion + """
                 UPDATE resource SET version = ?, seq = (SELECT seq FROM v), deleted = ? WHERE type = ? AND id = ? RETURNING rid, seq
-                """, versionRow + [SQLValue(version), deleted, .text(key.type), .text(key.id)])
+                """, versionRow + [version.sqlValue, deleted, .text(key.type), .text(key.id)])
         }
         guard let rid = row?[0].int64, let sequence = row?[1].int64 else {
             throw StorageError(.corrupt, detail: "version \(version) of \(key.type)/\(key.id) found no resource row")

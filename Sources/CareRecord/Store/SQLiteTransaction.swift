@@ -19,11 +19,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func current(_ key: ResourceKey) throws -> CurrentVersion? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT r.version, v.last_updated, r.deleted FROM resource r
-            JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
-            """)
-        guard let row = try Row.fetchOne(statement, arguments: [key.type, key.id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: RecordReads.currentSQL), arguments: [key.type, key.id]) else {
+            return nil
+        }
         return CurrentVersion(version: row[0], lastUpdated: FHIRInstant(millisecondsSince1970: row[1]), deleted: row[2])
     }
 

@@ -42,9 +42,6 @@ public enum SQLValue: Sendable, Hashable {
 extension SQLValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
     public init(integerLiteral value: Int64) { self = .integer(value) }
     public init(stringLiteral value: String) { self = .text(value) }
-    public init(_ value: Int) { self = .integer(Int64(value)) }
-    public init(_ value: Bool) { self = .integer(value ? 1 : 0) }
-    public init(_ value: String?) { self = value.map(SQLValue.text) ?? .null }
 }
 
 /// One result row, its columns in SELECT order.

@@ -28,18 +28,19 @@ struct DemoArea {
     /// keeps the generator's ids, so a second load rewrites the same resources).
     /// - Throws: `DemoAreaError` when the store holds something else.
     func prepare(_ record: CareRecord, say: (String) -> Void) async throws {
-        let marker = DemoAreaMarker(database: try record.embedded)
+        let database = try record.embedded
+        let marker = DemoAreaMarker(database: database)
         switch try await marker.read() {
         case .some(let found) where found.sameArea(as: entry) && found.complete:
-            say("Reusing the demo area in \((try record.embedded).path): \(found.summary), \(found.resources) resources "
+            say("Reusing the demo area in \(database.path): \(found.summary), \(found.resources) resources "
                 + "(delete the file to generate it afresh).")
             return
         case .some(let found) where found.sameArea(as: entry):
-            say("The last demo load into \((try record.embedded).path) did not finish; loading again.")
+            say("The last demo load into \(database.path) did not finish; loading again.")
         case .some(let found):
-            throw DemoAreaError.differentArea(path: (try record.embedded).path, holds: found, asked: entry)
+            throw DemoAreaError.differentArea(path: database.path, holds: found, asked: entry)
         case .none:
-            if try await !record.counts().isEmpty { throw DemoAreaError.notADemoStore(path: (try record.embedded).path) }
+            if try await !record.counts().isEmpty { throw DemoAreaError.notADemoStore(path: database.path) }
         }
         try await marker.write(entry)
         // Into an empty store the search index's value indexes are built once, at the end.
@@ -50,7 +51,7 @@ struct DemoArea {
         finished.complete = true
         finished.resources = stored
         try await marker.write(finished)
-        try record.embedded.checkpoint()
+        try database.checkpoint()
     }
 
     /// Generates the area and stores it as it comes, a batch per write transaction, and

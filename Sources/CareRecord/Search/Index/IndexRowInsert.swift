@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import Storage
 
 /// One cached INSERT of index rows, bound and stepped through the SQLite C API.
 ///
@@ -10,12 +11,6 @@ import GRDBSQLite
 /// else, so stepping it directly leaves GRDB's bookkeeping as it was: an INSERT inside a
 /// transaction GRDB opened changes no transaction state.
 struct IndexRowInsert {
-    enum Value {
-        case integer(Int64)
-        case real(Double)
-        case text(String)
-    }
-
     private let db: Database
     private let statement: Statement
 
@@ -24,7 +19,7 @@ struct IndexRowInsert {
         self.statement = try db.cachedStatement(sql: sql)
     }
 
-    func execute(_ values: Value...) throws {
+    func execute(_ values: [SQLValue]) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         for (offset, value) in values.enumerated() {
@@ -34,6 +29,8 @@ struct IndexRowInsert {
             case .integer(let integer): code = sqlite3_bind_int64(handle, position, integer)
             case .real(let real): code = sqlite3_bind_double(handle, position, real)
             case .text(let text): code = Self.bind(text, handle, position)
+            case .null: code = sqlite3_bind_null(handle, position)
+            case .blob(let bytes): code = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, position, $0.baseAddress, Int32($0.count), transient) }
             }
             guard code == SQLITE_OK else { throw failure(code) }
         }

@@ -1,55 +1,6 @@
 import FHIR
 import Storage
 
-/// A resource's index rows grouped by table, as `SQLValue`s, so an engine that pays a round
-/// trip per statement (PostgreSQL) writes each table's rows in one INSERT. SQLite writes row by
-/// row through its C API instead (`SQLiteSearchIndexWriter`); both lay out the columns alike.
-struct SearchIndexRows {
-    /// Table name -> (column list, rows), tables in a fixed order.
-    private(set) var tables: [(table: String, columns: String, rows: [[SQLValue]])] = []
-
-    init(rid: Int64, type: String, entries: [SearchIndexEntry], ids: SearchParameterIDs) {
-        var byTable: [String: [[SQLValue]]] = [:]
-        for entry in entries {
-            guard let pid = ids.pid(type, entry.parameter), let (table, values) = Self.row(entry.value) else { continue }
-            byTable[table, default: []].append([.integer(rid), .integer(pid)] + values)
-        }
-        for (table, columns) in Self.columns {
-            if let rows = byTable[table] { tables.append((table, columns, rows)) }
-        }
-    }
-
-    static let columns: [(String, String)] = [
-        ("search_token", "rid, pid, system, code"),
-        ("search_string", "rid, pid, norm, exact"),
-        ("search_date", "rid, pid, low, high"),
-        ("search_reference", "rid, pid, target_type, target_id"),
-        ("search_number", "rid, pid, value"),
-        ("search_quantity", "rid, pid, value, system, code"),
-        ("search_composite", "rid, pid, a_system, a_code, b_system, b_code, b_low, b_high"),
-    ]
-
-    /// The table and the columns after `rid, pid` for one value; nil for a value that is not
-    /// stored (a number that is not finite, a composite that does not fit).
-    private static func row(_ value: SearchIndexValue) -> (String, [SQLValue])? {
-        switch value {
-        case .token(let system, let code): ("search_token", [.text(system), .text(code)])
-        case .string(let normalized, let exact): ("search_string", [.text(normalized), .text(exact)])
-        case .date(let low, let high): ("search_date", [.integer(low), .integer(high)])
-        case .reference(let type, let id): ("search_reference", [.text(type), .text(id)])
-        case .number(let number): number.isFinite ? ("search_number", [.real(number)]) : nil
-        case .quantity(let number, let system, let code):
-            number.isFinite ? ("search_quantity", [.real(number), .text(system), .text(code)]) : nil
-        case .composite(let first, let second):
-            if let a = CompositeColumns.first(first), let b = CompositeColumns.second(second) {
-                ("search_composite", [.text(a.system), .text(a.code), .text(b.system), .text(b.code), .real(b.low), .real(b.high)])
-            } else {
-                nil
-            }
-        }
-    }
-}
-
 /// The index rows a PostgreSQL write transaction has made but not yet sent: each statement
 /// is a round trip there, so rows are sent a table at a time, in multi-row INSERTs, when the
 /// transaction commits or before it searches (a conditional interaction must see them).
@@ -89,8 +40,11 @@ final class PendingIndexRows {
     }()
 
     func add(_ rid: Int64, type: String, index: ResourceIndex, sequence: Int64) {
-        for (table, _, tableRows) in SearchIndexRows(rid: rid, type: type, entries: index.entries, ids: ids).tables {
-            rows += tableRows.map { Row(table: table, rid: rid, values: $0) }
+        for entry in index.entries {
+            guard let pid = ids.pid(type, entry.parameter), let row = SearchIndexTable.row(rid: rid, pid: pid, entry.value) else {
+                continue
+            }
+            rows.append(Row(table: row.table.name, rid: rid, values: row.values))
         }
         if let text = index.text {
             rows.append(Row(table: "search_fulltext", rid: rid, values: [
@@ -139,11 +93,9 @@ final class PendingIndexRows {
     ]
 
     private static func valueInserts() -> [(table: String, sql: String)] {
-        var inserts: [(table: String, sql: String)] = []
-        for (table, columns) in SearchIndexRows.columns {
-            inserts.append((table: table, sql: "INSERT INTO \(table) (\(columns)) VALUES $VALUES ON CONFLICT DO NOTHING"))
+        SearchIndexTable.allCases.map { table in
+            (table: table.name, sql: "INSERT INTO \(table.name) (\(table.columns)) VALUES $VALUES ON CONFLICT DO NOTHING")
         }
-        return inserts
     }
 
     private static let fullTextInsert = """

@@ -1,12 +1,15 @@
 import CareRecord
 import FHIR
 import Foundation
+import Storage
+import TestSupport
 import Testing
 
 @Suite("Record: batches, and the Synthea bundles")
 struct RecordBatchTests {
-    @Test func oneBadEntryFailsAlone() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func oneBadEntryFailsAlone(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let bundle = try json(#"""
             {"resourceType": "Bundle", "type": "batch", "entry": [
               {"resource": {"resourceType": "Patient", "gender": "female"}, "request": {"method": "POST", "url": "Patient"}},
@@ -25,8 +28,9 @@ struct RecordBatchTests {
         #expect(try await test.record.counts()["Patient"] == 2)
     }
 
-    @Test func syntheaBundlesLoadWithEveryReferenceResolved() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func syntheaBundlesLoadWithEveryReferenceResolved(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         var expected = 0
         for file in try Fixtures.syntheaFiles() {
             let bundle = try JSONParser().parse(try Data(contentsOf: file))

@@ -1,13 +1,16 @@
 import CareRecord
 import FHIR
+import Storage
+import TestSupport
 import Testing
 
 @Suite("Record: conditional create, update and delete")
 struct RecordConditionalTests {
     let nhs = "identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919"
 
-    @Test func conditionalCreateFindsTheExistingResource() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func conditionalCreateFindsTheExistingResource(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let first = try await test.record.create(patient(), type: "Patient", ifNoneExist: nhs)
         #expect(first.outcome == .created)
         let second = try await test.record.create(patient(family: "Other"), type: "Patient", ifNoneExist: nhs)
@@ -16,8 +19,9 @@ struct RecordConditionalTests {
         #expect(try await test.record.counts()["Patient"] == 1)
     }
 
-    @Test func conditionalCreateRefusesSeveralMatches() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func conditionalCreateRefusesSeveralMatches(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         _ = try await test.record.create(patient(), type: "Patient")
         _ = try await test.record.create(patient(), type: "Patient")
         let error = await #expect(throws: RecordError.self) {
@@ -27,8 +31,9 @@ struct RecordConditionalTests {
         #expect(try await test.record.counts()["Patient"] == 2)
     }
 
-    @Test func identifierTokenForms() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func identifierTokenForms(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         _ = try await test.record.create(patient(), type: "Patient")
         for query in ["identifier=9434765919", "identifier=https://fhir.nhs.uk/Id/nhs-number|", nhs,
                       "identifier=other|1,https://fhir.nhs.uk/Id/nhs-number|9434765919", "_id=id-1", "_id=id-1&\(nhs)"] {
@@ -41,8 +46,9 @@ struct RecordConditionalTests {
         }
     }
 
-    @Test func conditionalUpdateCreatesUpdatesOrRefuses() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func conditionalUpdateCreatesUpdatesOrRefuses(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let created = try await test.record.update(patient(), type: "Patient", matching: nhs)
         #expect(created.outcome == .created)
         let updated = try await test.record.update(patient(family: "Jones"), type: "Patient", matching: nhs)
@@ -55,8 +61,9 @@ struct RecordConditionalTests {
         #expect(error?.kind == .multipleMatches)
     }
 
-    @Test func conditionalDelete() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func conditionalDelete(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         #expect(try await test.record.delete(type: "Patient", matching: nhs).outcome == .nothingToDelete)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         #expect(try await test.record.delete(type: "Patient", matching: nhs).outcome == .deleted)
@@ -65,8 +72,9 @@ struct RecordConditionalTests {
                 "a deleted resource no longer matches")
     }
 
-    @Test func conditionsTakeAnySearch() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func conditionsTakeAnySearch(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let smith = try #require(try await test.record.create(patient(family: "Smith"), type: "Patient").stored?.key)
         _ = try await test.record.create(patient(family: "Jones"), type: "Patient")
         // A name, a token and :missing together: issue 4 lets conditions use any search.
@@ -77,8 +85,9 @@ struct RecordConditionalTests {
         #expect(try await test.record.counts()["Patient"] == 1)
     }
 
-    @Test func badConditionsAreRefusedNotIgnored() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func badConditionsAreRefusedNotIgnored(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         _ = try await test.record.create(patient(), type: "Patient")
         // Strict: an unknown parameter, a malformed value, or a result parameter is an error,
         // never a condition quietly widened to "everything".
@@ -95,8 +104,9 @@ struct RecordConditionalTests {
         #expect(throws: RecordError.self) { try ConditionalQuery(type: "Nonsense", query: "_id=1") }
     }
 
-    @Test func escapedSeparatorsAndPercentEncoding() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func escapedSeparatorsAndPercentEncoding(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         _ = try await test.record.create(try json(#"{"resourceType": "Patient", "identifier": [{"system": "urn:sys", "value": "a,b|c"}]}"#),
                                          type: "Patient")
         let found = try await test.record.search(try ConditionalQuery(type: "Patient", query: #"identifier=urn:sys|a\,b%7Cc"#), limit: 10)
@@ -112,16 +122,18 @@ struct RecordConditionalReferenceTests {
         try json(#"{"resourceType": "Observation", "status": "final", "code": {"text": "Pulse"}, "subject": {"reference": "\#(subject)"}}"#)
     }
 
-    @Test func aSingleCreateResolvesItsConditionalReference() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aSingleCreateResolvesItsConditionalReference(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         let result = try await test.record.create(
             try observation(subject: "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919"), type: "Observation")
         #expect(try json(result.stored?.body)["subject"]?["reference"] == .string(key.description))
     }
 
-    @Test func anUnresolvableConditionalReferenceStoresNothing() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func anUnresolvableConditionalReferenceStoresNothing(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let error = await #expect(throws: RecordError.self) {
             try await test.record.create(try observation(subject: "Patient?identifier=nobody"), type: "Observation")
         }
@@ -130,8 +142,9 @@ struct RecordConditionalReferenceTests {
         #expect(try await test.record.changes(after: 0).isEmpty)
     }
 
-    @Test func aURNInASingleResourceIsKeptAsSent() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aURNInASingleResourceIsKeptAsSent(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let urn = "urn:uuid:0b6f3c1e-2f6a-4d8e-9c7b-1a2b3c4d5e6f"
         let result = try await test.record.create(try observation(subject: urn), type: "Observation")
         #expect(try json(result.stored?.body)["subject"]?["reference"] == .string(urn))

@@ -1,5 +1,7 @@
 import CareRecord
 import FHIR
+import Storage
+import TestSupport
 import Testing
 
 @Suite("Record: transaction bundles")
@@ -22,8 +24,9 @@ struct RecordTransactionTests {
          "subject": ["reference": .string(subject)]]
     }
 
-    @Test func urnReferencesAreRewrittenToTheNewIDs() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func urnReferencesAreRewrittenToTheNewIDs(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let patientURL = "urn:uuid:4b3b1c6e-0f4c-4e7b-9d0a-1a2b3c4d5e6f"
         // The observation comes first: identities are fixed before any entry runs.
         let result = try await test.record.process(bundle: bundle("transaction", [
@@ -41,8 +44,9 @@ struct RecordTransactionTests {
         #expect(result.referencesResolved == 1)
     }
 
-    @Test func oneBadEntryFailsTheWholeTransaction() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func oneBadEntryFailsTheWholeTransaction(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let error = await #expect(throws: RecordError.self) {
             try await test.record.process(bundle: bundle("transaction", [
                 entry(patient(), method: "POST", url: "Patient"),
@@ -54,8 +58,9 @@ struct RecordTransactionTests {
         #expect(try await test.record.changes(after: 0).isEmpty, "nothing of a failed transaction is stored")
     }
 
-    @Test func aFailureLateInTheTransactionUndoesEarlierWrites() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aFailureLateInTheTransactionUndoesEarlierWrites(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         await #expect(throws: RecordError.self) {
             try await test.record.process(bundle: bundle("transaction", [
@@ -66,8 +71,9 @@ struct RecordTransactionTests {
         #expect(try await test.record.changes(after: 0).count == 1)
     }
 
-    @Test func deletesRunBeforeCreatesAndOverlapsAreRefused() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func deletesRunBeforeCreatesAndOverlapsAreRefused(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         _ = try await test.record.update(patient(id: "old"), key: ResourceKey("Patient", "old"))
         // The create asks for none to exist; it creates only because the delete runs first.
         let result = try await test.record.process(bundle: bundle("transaction", [
@@ -85,8 +91,9 @@ struct RecordTransactionTests {
         #expect(error?.kind == .invalid)
     }
 
-    @Test func conditionalReferencesResolveToTheOneMatch() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func conditionalReferencesResolveToTheOneMatch(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let key = try #require(try await test.record.create(patient(), type: "Patient").stored?.key)
         let result = try await test.record.process(bundle: bundle("transaction", [
             entry(observation(subject: "Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919"),
@@ -102,8 +109,9 @@ struct RecordTransactionTests {
         }
     }
 
-    @Test func anUnresolvedURNIsRefused() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func anUnresolvedURNIsRefused(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         await #expect(throws: RecordError.self) {
             try await test.record.process(bundle: bundle("transaction", [
                 entry(observation(subject: "urn:uuid:00000000-0000-4000-8000-000000000000"), method: "POST", url: "Observation"),
@@ -111,8 +119,9 @@ struct RecordTransactionTests {
         }
     }
 
-    @Test func getEntriesReadAfterTheWrites() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func getEntriesReadAfterTheWrites(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let result = try await test.record.process(bundle: bundle("transaction", [
             entry(.null, method: "GET", url: "Patient?identifier=9434765919"),
             entry(patient(), method: "POST", url: "Patient"),
@@ -121,8 +130,9 @@ struct RecordTransactionTests {
         #expect(search["total"] == 1)
     }
 
-    @Test func tenThousandEntriesInOneTransaction() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func tenThousandEntriesInOneTransaction(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let patientURL = "urn:uuid:7f000000-0000-4000-8000-000000000001"
         var entries = [entry(patient(), method: "POST", url: "Patient", fullUrl: patientURL)]
         for _ in 1..<10_000 { entries.append(entry(observation(subject: patientURL), method: "POST", url: "Observation")) }
@@ -132,8 +142,9 @@ struct RecordTransactionTests {
         #expect(try await test.record.counts() == ["Patient": 1, "Observation": 9_999])
     }
 
-    @Test func onlyTransactionsAndBatchesArePosted() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func onlyTransactionsAndBatchesArePosted(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         await #expect(throws: RecordError.self) { try await test.record.process(bundle: bundle("collection", [])) }
         await #expect(throws: RecordError.self) { try await test.record.process(bundle: patient()) }
     }

@@ -27,6 +27,7 @@ enum CapabilityStatementBuilder {
     static func build(definitions: FHIRDefinitions = .r4) -> JSON {
         let interactions: [JSON] = ["read", "vread", "update", "patch", "delete", "history-instance", "history-type",
                                     "create", "search-type"].map { ["code": .string($0)] }
+        let revIncludes = SearchCapabilities.revIncludes()
         let resources: [JSON] = definitions.resourceTypes.sorted().map { type in
             var resource: JSONObject = [
                 "type": .string(type),
@@ -41,7 +42,7 @@ enum CapabilityStatementBuilder {
                 "referencePolicy": ["literal", "logical"],
                 "searchParam": .array(SearchCapabilities.parameters(of: type).map(searchParam) + engineParams(of: type)),
                 "searchInclude": .array(SearchCapabilities.includes(of: type).map { .string($0) }),
-                "searchRevInclude": .array(SearchCapabilities.revIncludes(of: type).map { .string($0) }),
+                "searchRevInclude": .array((revIncludes[type] ?? []).map { .string($0) }),
             ]
             if type == "Patient" {
                 resource["operation"] = [["name": "everything",

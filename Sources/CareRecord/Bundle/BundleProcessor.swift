@@ -155,7 +155,8 @@ struct BundleProcessor {
         case .post:
             guard let key, let resource = request.resource else { break }
             if existing { return WriteResult(.existing, try transaction.version(key, nil)) }
-            return try writer.create(resource, type: key.type, id: key.id)
+            // `identify` minted the id of every POST that found nothing.
+            return try writer.create(resource, type: key.type, id: key.id, idIsNew: true)
         case .put:
             guard let key, var resource = request.resource else { break }
             resource["id"] = .string(key.id)

@@ -71,13 +71,17 @@ public enum SearchCapabilities {
         return references.isEmpty ? [] : references + ["\(type):*"]
     }
 
-    /// `_revinclude` values for matches of `type`: every reference parameter of any type that
-    /// can refer to it.
-    public static func revIncludes(of type: String, definitions: FHIRSearchDefinitions = .r4) -> [String] {
-        FHIRDefinitions.r4.resourceTypes.sorted().flatMap { source in
-            definitions.parameters(of: source).values
-                .filter { $0.type == .reference && $0.targets.contains(type) }
-                .map { "\(source):\($0.code)" }.sorted()
+    /// `_revinclude` values for matches of each type: every reference parameter of any type
+    /// that can refer to it. Made in one pass over the definitions: asked type by type, the
+    /// CapabilityStatement took each type's pass over every other type's parameters.
+    public static func revIncludes(definitions: FHIRSearchDefinitions = .r4) -> [String: [String]] {
+        var byTarget: [String: [String]] = [:]
+        for source in FHIRDefinitions.r4.resourceTypes.sorted() {
+            for parameter in definitions.parameters(of: source).values.sorted(by: { $0.code < $1.code })
+            where parameter.type == .reference {
+                for target in Set(parameter.targets) { byTarget[target, default: []].append("\(source):\(parameter.code)") }
+            }
         }
+        return byTarget
     }
 }

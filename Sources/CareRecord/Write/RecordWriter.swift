@@ -11,12 +11,14 @@ struct RecordWriter {
     /// given, is what the search index gets from the resource, computed ahead, outside the
     /// write lock (a bulk import); it is used only if no reference is rewritten here. A caller that
     /// has found no conditional reference in `resource` says so with `conditionalReferences`
-    /// false, and the writer does not look again.
-    func create(_ resource: JSONObject, type: String, id: String? = nil, indexed: ResourceIndex? = nil,
+    /// false, and the writer does not look again. `idIsNew` says the caller minted `id` with
+    /// `environment.newID()` (a bundle's POST entry), so no resource can hold it and the writer
+    /// does not ask the store (on PostgreSQL a round trip per entry).
+    func create(_ resource: JSONObject, type: String, id: String? = nil, idIsNew: Bool = false, indexed: ResourceIndex? = nil,
                 conditionalReferences: Bool = true) throws -> WriteResult {
         let (resource, indexed) = conditionalReferences ? try resolvingReferences(resource, indexed: indexed) : (resource, indexed)
         let key = ResourceKey(type, id ?? environment.newID())
-        if id != nil, try transaction.current(key) != nil {
+        if id != nil, !idIsNew, try transaction.current(key) != nil {
             throw RecordError(.conflict, .duplicate, "a resource with this id already exists", at: ["\(type).id"])
         }
         let stored = try append(resource, key: key, version: 1, after: nil, method: .create, created: true,

@@ -24,6 +24,19 @@ enum TestServer {
         clock: TestClock = TestClock(),
         _ test: @Sendable (FHIRClient, CareRecord) async throws -> Value
     ) async throws -> Value {
+        guard engine == .postgres else { return try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, test) }
+        return try await postgresGate.run {
+            try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, test)
+        }
+    }
+
+    /// How many servers on PostgreSQL run at once (see `TestGate`).
+    private static let postgresGate = TestGate(width: 8)
+
+    private static func serve<Value: Sendable>(
+        maxBodyBytes: Int, maxJSONDepth: Int, clock: TestClock,
+        _ test: @Sendable (FHIRClient, CareRecord) async throws -> Value
+    ) async throws -> Value {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("joinedup-apptests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

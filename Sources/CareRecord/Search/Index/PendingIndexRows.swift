@@ -5,9 +5,9 @@ import Storage
 /// is a round trip there, so rows are sent a table at a time, in multi-row INSERTs, when the
 /// transaction commits or before it searches (a conditional interaction must see them).
 ///
-/// A resource updated again in the same transaction drops its pending rows with the rows
-/// already sent (`clear`); a savepoint that rolls back drops those made inside it
-/// (`mark`/`rollBack(to:)`).
+/// A resource updated again in the same transaction drops its pending rows, and its rows
+/// already sent are deleted at the next flush (`clear`); a savepoint that rolls back drops
+/// what is pending (`discard`).
 final class PendingIndexRows {
     private struct Row {
         let table: String
@@ -16,27 +16,32 @@ final class PendingIndexRows {
     }
 
     private var rows: [Row] = []
+    /// Rids whose sent rows are to be deleted at the next flush.
+    private var cleared: Set<Int64> = []
     let ids: SearchParameterIDs
 
     init(ids: SearchParameterIDs) {
         self.ids = ids
     }
 
-    /// Deletes every index row of `rid`, sent or pending (an update or deletion replaces them).
+    /// Deletes every index row of `rid`, sent or pending (an update or deletion replaces them):
+    /// pending ones now, sent ones at the next `flush`, before the rows made since.
     /// Full text is kept by version (`seq`), so an old version's words need no delete.
-    func clear(_ rid: Int64, on connection: any SQLConnection) throws {
+    func clear(_ rid: Int64) {
         rows.removeAll { $0.rid == rid && $0.table != "search_fulltext" }
-        try connection.execute(Self.clearAll, Array(repeating: SQLValue.integer(rid), count: SearchIndexSchema.valueTables.count))
+        cleared.insert(rid)
     }
 
-    /// One statement deleting a rid's rows from every value table (data-modifying CTEs).
+    /// One statement deleting the rows of a set of rids (a `bigint[]` literal) from every value
+    /// table (data-modifying CTEs).
     private static let clearAll: String = {
         let tables = SearchIndexSchema.valueTables
         var deletes: [String] = []
         for (offset, table) in tables.dropLast().enumerated() {
-            deletes.append("d\(offset) AS (DELETE FROM \(table) WHERE rid = ?)")
+            deletes.append("d\(offset) AS (DELETE FROM \(table) WHERE rid = ANY(CAST(? AS bigint[])))")
         }
-        return "WITH " + deletes.joined(separator: ", ") + " DELETE FROM \(tables[tables.count - 1]) WHERE rid = ?"
+        return "WITH " + deletes.joined(separator: ", ")
+            + " DELETE FROM \(tables[tables.count - 1]) WHERE rid = ANY(CAST(? AS bigint[]))"
     }()
 
     func add(_ rid: Int64, type: String, index: ResourceIndex, sequence: Int64) {
@@ -57,44 +62,41 @@ final class PendingIndexRows {
         }
     }
 
-    var mark: Int { rows.count }
-
-    func rollBack(to mark: Int) {
-        if mark < rows.count { rows.removeSubrange(mark...) }
+    /// Drops everything not yet sent (a savepoint rolled back, after a flush at its start).
+    func discard() {
+        rows = []
+        cleared = []
     }
 
-    /// Sends every pending row, a table at a time, at most `maximumArguments` values a statement.
-    func flush(on connection: any SQLConnection) throws {
-        guard !rows.isEmpty else { return }
+    /// Sends the deletes `clear` deferred: before the rows made since are sent.
+    func sendClears(on connection: any SQLConnection) throws {
+        guard !cleared.isEmpty else { return }
+        let rids = PostgresArray.literal(cleared)
+        try connection.execute(Self.clearAll, Array(repeating: SQLValue.text(rids), count: SearchIndexSchema.valueTables.count))
+        cleared = []
+    }
+
+    /// Takes the pending rows as one batch per table, for `MultiRowStatement` (after
+    /// `sendClears`).
+    func takeBatches() -> [RowBatch] {
+        guard !rows.isEmpty else { return [] }
         let byTable = Dictionary(grouping: rows, by: \.table)
         rows = []
-        for insert in Self.inserts {
-            guard let tableRows = byTable[insert.table], let width = tableRows.first?.values.count else { continue }
-            let perStatement = max(1, Self.maximumArguments / width)
-            let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
-            for start in stride(from: 0, to: tableRows.count, by: perStatement) {
-                let chunk = tableRows[start..<min(start + perStatement, tableRows.count)]
-                let tuples = Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
-                var arguments: [SQLValue] = []
-                arguments.reserveCapacity(chunk.count * width)
-                for row in chunk { arguments += row.values }
-                try connection.execute(insert.sql.replacingOccurrences(of: "$VALUES", with: tuples), arguments)
-            }
+        return Self.inserts.compactMap { table, batch in
+            byTable[table].map { RowBatch(batch.sql, width: batch.width, rows: $0.map(\.values)) }
         }
     }
 
-    /// PostgreSQL takes at most 65,535 bound values in one statement.
-    static let maximumArguments = 60_000
-
-    /// Each table's INSERT, with `$VALUES` where the row tuples go, in the order tables are sent.
-    private static let inserts: [(table: String, sql: String)] = valueInserts() + [
-        (table: "search_fulltext", sql: fullTextInsert),
-        (table: "search_position", sql: positionInsert),
+    /// Each table's INSERT, in the order tables are sent.
+    private static let inserts: [(table: String, batch: RowBatch)] = valueInserts() + [
+        (table: "search_fulltext", batch: RowBatch(fullTextInsert, width: 3)),
+        (table: "search_position", batch: RowBatch(positionInsert, width: 3)),
     ]
 
-    private static func valueInserts() -> [(table: String, sql: String)] {
+    private static func valueInserts() -> [(table: String, batch: RowBatch)] {
         SearchIndexTable.allCases.map { table in
-            (table: table.name, sql: "INSERT INTO \(table.name) (\(table.columns)) VALUES $VALUES ON CONFLICT DO NOTHING")
+            let sql = "INSERT INTO \(table.name) (\(table.columns)) VALUES $VALUES ON CONFLICT DO NOTHING"
+            return (table: table.name, batch: RowBatch(sql, width: table.columns.split(separator: ",").count))
         }
     }
 

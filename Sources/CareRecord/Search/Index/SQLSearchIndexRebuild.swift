@@ -15,7 +15,7 @@ struct SQLSearchIndexRebuild {
         let pending = PendingIndexRows(ids: context.ids)
         let count = try SearchIndexRebuild.forEachLiveResource(on: connection, { rid, type, resource, seq in
             pending.add(rid, type: type, index: indexer.index(resource, type: type), sequence: seq)
-        }, afterPage: { try pending.flush(on: connection) })
+        }, afterPage: { try MultiRowStatement.send(pending.takeBatches(), on: connection) })
         try SearchIndexRebuild.recordSignature(connection)
         return count
     }

@@ -35,7 +35,7 @@ final class SearchParameterIDs: Sendable {
     /// loads the whole map.
     static func prepare(_ connection: any SQLConnection, definitions: FHIRSearchDefinitions) throws -> SearchParameterIDs {
         var ids = try load(connection)
-        var missing: [(String, String)] = []
+        var missing: [(type: String, key: String)] = []
         for type in FHIRDefinitions.r4.resourceTypes.sorted() {
             for code in definitions.parameters(of: type).keys.sorted() {
                 for key in [code] + derivedSuffixes.map({ "\(code):\($0)" }) where ids[type]?[key] == nil {
@@ -45,25 +45,54 @@ final class SearchParameterIDs: Sendable {
         }
         // Usually nothing: only a new store, or new definitions, have keys without numbers.
         if !missing.isEmpty {
-            // In chunks of many rows: on PostgreSQL each statement is a round trip, and a new
-            // store has some 6,000 keys.
-            for start in stride(from: 0, to: missing.count, by: 500) {
-                let chunk = missing[start..<min(start + 500, missing.count)]
-                try connection.execute("""
-                    INSERT INTO search_param (resource_type, code) VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "))
-                    ON CONFLICT DO NOTHING
-                    """, chunk.flatMap { [SQLValue.text($0.0), .text($0.1)] })
-            }
+            try register(missing, on: connection)
             ids = try load(connection)
         }
         return SearchParameterIDs(ids: ids, definitions: definitions)
     }
 
+    /// Gives numbers to `keys`: a new store has some 6,000.
+    private static func register(_ keys: [(type: String, key: String)], on connection: any SQLConnection) throws {
+        switch connection.engine {
+        case .sqlite:
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = keys[start..<min(start + 500, keys.count)]
+                try connection.execute("""
+                    INSERT INTO search_param (resource_type, code) VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "))
+                    ON CONFLICT DO NOTHING
+                    """, chunk.flatMap { [SQLValue.text($0.type), .text($0.key)] })
+            }
+        case .postgres:
+            // One statement of two arrays: each statement there is a round trip, and each
+            // bound value costs the client as much as the server's work on it.
+            try connection.execute("""
+                INSERT INTO search_param (resource_type, code)
+                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) ON CONFLICT DO NOTHING
+                """, [.text(PostgresArray.literal(keys.map(\.type))), .text(PostgresArray.literal(keys.map(\.key)))])
+        }
+    }
+
     private static func load(_ connection: any SQLConnection) throws -> [String: [String: Int64]] {
         var ids: [String: [String: Int64]] = [:]
-        for row in try connection.fetchAll("SELECT pid, resource_type, code FROM search_param") {
-            guard let pid = row[0].int64, let type = row[1].string, let code = row[2].string else { continue }
-            ids[type, default: [:]][code] = pid
+        switch connection.engine {
+        case .sqlite:
+            for row in try connection.fetchAll("SELECT pid, resource_type, code FROM search_param") {
+                guard let pid = row[0].int64, let type = row[1].string, let code = row[2].string else { continue }
+                ids[type, default: [:]][code] = pid
+            }
+        case .postgres:
+            // One cell of "pid type code" lines rather than 6,000 rows: PostgreSQL's client
+            // decodes row by row, which made this a quarter of opening a record.
+            let text = try connection.fetchOne("""
+                SELECT string_agg(pid || ' ' || resource_type || ' ' || code, E'\\n') FROM search_param
+                """)?[0].string ?? ""
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: " ")
+                guard parts.count == 3, let pid = Int64(parts[0]) else {
+                    throw StorageError(.corrupt, detail: "search_param holds a row that is not a number, a type and a code: \(line)")
+                }
+                ids[String(parts[1]), default: [:]][String(parts[2])] = pid
+            }
         }
         return ids
     }

@@ -72,7 +72,7 @@ let package = Package(
             "Storage", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CareRecordTests", dependencies: [
-            "CareRecord", "FHIR", "Storage", "TestSupport",
+            "CareRecord", "FHIR", "Storage", "SyntheticArea", "TestSupport",
             // To look at the store itself: which indexes exist (BulkLoadTests).
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

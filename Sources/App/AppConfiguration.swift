@@ -5,19 +5,20 @@ import Logging
 public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// The SQLite file of the embedded store.
-    public var databasePath: String
+    /// Where the record is kept: a SQLite file (`PATH` or `sqlite:PATH`) or a PostgreSQL
+    /// database (`postgres://...`); see `StoreLocation`.
+    public var database: String
     public var logLevel: Logger.Level
     /// Largest request body accepted; larger ones get 413 before they are read.
     public var maxBodyBytes: Int
     /// Deepest JSON nesting accepted in a body.
     public var maxJSONDepth: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "joinedup.sqlite",
+    public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "joinedup.sqlite",
                 logLevel: Logger.Level = .info, maxBodyBytes: Int = 64 << 20, maxJSONDepth: Int = 64) {
         self.host = host
         self.port = port
-        self.databasePath = databasePath
+        self.database = database
         self.logLevel = logLevel
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth

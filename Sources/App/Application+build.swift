@@ -1,6 +1,7 @@
 import CareRecord
 import Hummingbird
 import Logging
+import Storage
 
 /// Builds the whole server: opens (and migrates) the store, then wires the router. The
 /// server stops cleanly on SIGINT and SIGTERM, finishing requests in flight.
@@ -14,7 +15,8 @@ public func buildApplication(_ configuration: AppConfiguration,
         logger.logLevel = configuration.logLevel
         return logger
     }()
-    let record = try CareRecord(path: configuration.databasePath)
+    let location = try StoreLocation(configuration.database)
+    let record = try await CareRecord.open(location)
     let router = buildRouter(record: record, configuration: configuration)
     var app = Application(
         router: router,
@@ -23,7 +25,7 @@ public func buildApplication(_ configuration: AppConfiguration,
         logger: logger
     )
     app.beforeServerStarts {
-        logger.info("store ready", metadata: ["database": "\(configuration.databasePath)"])
+        logger.info("store ready", metadata: ["database": "\(location)"])
     }
     return app
 }

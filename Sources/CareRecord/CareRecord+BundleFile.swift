@@ -16,7 +16,7 @@ public struct NotABundleFile: Error, Sendable {}
 extension CareRecord {
     /// Imports a transaction or batch Bundle file of any size: the file is read in passes
     /// (`BundleProcessor`), holding one entry at a time, with what the passes share kept in
-    /// temporary tables (`SQLiteBundlePlanStore`), all in one write transaction (a transaction bundle is all or nothing; a batch keeps what
+    /// temporary tables on SQLite (`SQLiteBundlePlanStore`), all in one write transaction (a transaction bundle is all or nothing; a batch keeps what
     /// succeeds).
     /// - Throws: `NotABundleFile`; `BundleEntryStream.StreamError` for a malformed file;
     ///   `RecordError` when a transaction fails.
@@ -32,11 +32,14 @@ extension CareRecord {
         let validator = validator
         return try await write { writer in
             var outcome = BundleFileOutcome()
-            // The plans live in TEMP tables of the SQLite writer (`SQLiteBundlePlanStore`).
-            guard let sqlite = writer.transaction as? SQLiteTransaction else {
-                throw RecordError(.notSupported, .notSupported, "importing a Bundle file is not yet available on PostgreSQL")
+            // On SQLite the plans live in TEMP tables of the writer (`SQLiteBundlePlanStore`); on
+            // PostgreSQL, where each of their lookups would be a round trip, in memory (about
+            // 200 bytes an entry).
+            let plans: any BundlePlanStore = if let sqlite = writer.transaction as? SQLiteTransaction {
+                try SQLiteBundlePlanStore(sqlite.db)
+            } else {
+                MemoryBundlePlanStore()
             }
-            let plans = try SQLiteBundlePlanStore(sqlite.db)
             try BundleProcessor(writer: writer, validator: validator, isTransaction: type == "transaction")
                 .run(source, plans: plans) { report in
                 outcome.referencesResolved += report.referencesResolved

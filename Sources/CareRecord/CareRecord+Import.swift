@@ -1,5 +1,6 @@
 import FHIR
 import GRDB
+import Storage
 
 /// Resources from a bulk source, validated and indexed and ready to store: neither needs a
 /// lock, so a loader can prepare the next batch while the previous one is being written, and
@@ -29,20 +30,23 @@ extension CareRecord {
 
     /// Whether the store holds no resource at all (not even a deleted one).
     public func isEmpty() async throws -> Bool {
-        try await sqlitePool("import").read(Self.holdsNoResource)
+        try await read(Self.holdsNoResource)
     }
 
-    private static func holdsNoResource(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM resource)") ?? false
+    private static func holdsNoResource(_ connection: any SQLConnection) throws -> Bool {
+        try connection.fetchOne("SELECT NOT EXISTS (SELECT 1 FROM resource)")?[0].int64 == 1
     }
 
-    /// Runs `load`, a bulk load of this record. Into a store that holds no resource yet, it
-    /// runs with the search index's value indexes down, and they are built once it ends, whether
-    /// it finished or failed (see `ValueIndexes`); `building` is told just before. Into a store
-    /// that holds resources, the indexes stay up, so that searches of what is there stay fast.
+    /// Runs `load`, a bulk load of this record. Into a SQLite store that holds no resource yet,
+    /// it runs with the search index's value indexes down, and they are built once it ends,
+    /// whether it finished or failed (see `ValueIndexes`); `building` is told just before. Into
+    /// a store that holds resources, the indexes stay up, so that searches of what is there
+    /// stay fast. On PostgreSQL the indexes stay up.
     public func bulkLoad<T>(building: () -> Void = {}, _ load: () async throws -> T) async throws -> T {
-        let deferred = try await sqlitePool("import").write { db -> Bool in
-            guard try Self.holdsNoResource(db) else { return false }
+        guard case .sqlite(let database) = engine else { return try await load() }
+        let pool = database.pool
+        let deferred = try await pool.write { db -> Bool in
+            guard try Self.holdsNoResource(SQLiteConnection(db)) else { return false }
             try ValueIndexes.drop(db)
             return true
         }
@@ -53,11 +57,11 @@ extension CareRecord {
         } catch {
             building()
             // If this fails too, the mark stays and the next open builds them.
-            try? await sqlitePool("import").write { db in _ = try ValueIndexes.build(db) }
+            try? await pool.write { db in _ = try ValueIndexes.build(db) }
             throw error
         }
         building()
-        try await sqlitePool("import").write { db in _ = try ValueIndexes.build(db) }
+        try await pool.write { db in _ = try ValueIndexes.build(db) }
         return result
     }
 
@@ -97,17 +101,35 @@ extension CareRecord {
         let environment = environment
         let search = search
         let ready = batch.prepared
-        let pool: DatabasePool
-        do {
-            pool = try sqlitePool("import")
-        } catch {
-            write.finish(.failure(error), writerTime: .zero)
-            return write
-        }
-        pool.asyncWriteWithoutTransaction { db in
-            let started = ContinuousClock.now
-            let result = Result { try Self.store(ready, db: db, environment: environment, search: search) }
-            write.finish(result, writerTime: ContinuousClock.now - started)
+        let started = ContinuousClock.now
+        switch engine {
+        case .sqlite(let database):
+            database.pool.asyncWriteWithoutTransaction { db in
+                let result = Result { try Self.store(ready, db: db, environment: environment, search: search) }
+                write.finish(result, writerTime: ContinuousClock.now - started)
+            }
+        case .postgres(let database):
+            database.startWrite({ connection in
+                let transaction = SQLRecordTransaction(connection: connection, search: search, clock: environment.now)
+                let writer = RecordWriter(transaction: transaction, environment: environment)
+                // Resources keep their ids: what the server holds under them, asked at once.
+                try transaction.readAhead(ready.compactMap { item in
+                    guard case .success(let resource) = item, let id = resource.object["id"]?.stringValue else { return nil }
+                    return ResourceKey(resource.object["resourceType"]?.stringValue ?? "", id)
+                })
+                let results: [Result<WriteResult, RecordError>]
+                do {
+                    // A savepoint costs PostgreSQL little, so the optimistic pass runs in one
+                    // and the careful pass follows it in the same transaction.
+                    results = try transaction.isolated { try Self.storeTogether(ready, writer: writer) }
+                } catch is OptimisticImportFailed {
+                    results = try Self.storeEachAlone(ready, writer: writer)
+                }
+                try transaction.finish()
+                return results
+            }, completion: { result in
+                write.finish(result, writerTime: ContinuousClock.now - started)
+            })
         }
         return write
     }
@@ -120,43 +142,57 @@ extension CareRecord {
     private static func store(_ ready: [Result<PreparedResource, RecordError>], db: Database,
                               environment: RecordEnvironment, search: SearchContext) throws -> [Result<WriteResult, RecordError>] {
         var results: [Result<WriteResult, RecordError>] = []
-        results.reserveCapacity(ready.count)
         do {
             try db.inTransaction {
-                let writer = Self.writer(db, environment: environment, search: search)
-                for item in ready {
-                    switch item {
-                    case .failure(let error): results.append(.failure(error))
-                    case .success(let resource):
-                        do {
-                            results.append(.success(try store(resource, writer: writer)))
-                        } catch let error as RecordError {
-                            throw OptimisticImportFailed(error: error)
-                        }
-                    }
-                }
+                results = try storeTogether(ready, writer: Self.writer(db, environment: environment, search: search))
                 return .commit
             }
             return results
-        } catch is OptimisticImportFailed {
-            results.removeAll(keepingCapacity: true)
-        }
+        } catch is OptimisticImportFailed {}
         try db.inTransaction {
-            let writer = Self.writer(db, environment: environment, search: search)
-            for item in ready {
-                switch item {
-                case .failure(let error):
-                    results.append(.failure(error))
-                case .success(let resource):
-                    do {
-                        results.append(.success(try writer.transaction.isolated { try store(resource, writer: writer) }))
-                    } catch let error as RecordError {
-                        // Storage failures are not the record's fault: they end the import.
-                        results.append(.failure(error))
-                    }
+            results = try storeEachAlone(ready, writer: Self.writer(db, environment: environment, search: search))
+            return .commit
+        }
+        return results
+    }
+
+    /// Stores every resource of a batch with no savepoint of its own; the first that fails
+    /// throws `OptimisticImportFailed`, for the caller to roll back.
+    private static func storeTogether(_ ready: [Result<PreparedResource, RecordError>],
+                                      writer: RecordWriter) throws -> [Result<WriteResult, RecordError>] {
+        var results: [Result<WriteResult, RecordError>] = []
+        results.reserveCapacity(ready.count)
+        for item in ready {
+            switch item {
+            case .failure(let error): results.append(.failure(error))
+            case .success(let resource):
+                do {
+                    results.append(.success(try store(resource, writer: writer)))
+                } catch let error as RecordError {
+                    throw OptimisticImportFailed(error: error)
                 }
             }
-            return .commit
+        }
+        return results
+    }
+
+    /// Stores each resource of a batch in a savepoint of its own, so that each fails alone.
+    private static func storeEachAlone(_ ready: [Result<PreparedResource, RecordError>],
+                                       writer: RecordWriter) throws -> [Result<WriteResult, RecordError>] {
+        var results: [Result<WriteResult, RecordError>] = []
+        results.reserveCapacity(ready.count)
+        for item in ready {
+            switch item {
+            case .failure(let error):
+                results.append(.failure(error))
+            case .success(let resource):
+                do {
+                    results.append(.success(try writer.transaction.isolated { try store(resource, writer: writer) }))
+                } catch let error as RecordError {
+                    // Storage failures are not the record's fault: they end the import.
+                    results.append(.failure(error))
+                }
+            }
         }
         return results
     }

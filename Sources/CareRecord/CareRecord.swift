@@ -23,6 +23,14 @@ public final class CareRecord: Sendable {
         if case .sqlite(let database) = engine { database } else { nil }
     }
 
+    /// The store, as either engine's `SQLDatabase` (for what works on both: a copy, a digest).
+    var database: any SQLDatabase {
+        switch engine {
+        case .sqlite(let database): database
+        case .postgres(let database): database
+        }
+    }
+
     /// Which engine holds the record.
     public var engineKind: SQLEngine {
         switch engine {
@@ -85,18 +93,26 @@ public final class CareRecord: Sendable {
         }
     }
 
+    /// Opens (creating and migrating) the record wherever `location` says: the one way
+    /// commands open it, so every command runs on either engine. `writerCacheMegabytes` is
+    /// SQLite's alone, `maximumReaders` PostgreSQL's.
+    public static func open(_ location: StoreLocation, environment: RecordEnvironment = .live,
+                            searchIndexing: Bool = true,
+                            writerCacheMegabytes: Int = SQLiteDatabase.defaultWriterCacheMegabytes,
+                            maximumReaders: Int = PostgresDatabase.defaultMaximumReaders) async throws -> CareRecord {
+        switch location {
+        case .sqlite(let path):
+            try CareRecord(path: path, environment: environment, searchIndexing: searchIndexing,
+                           writerCacheMegabytes: writerCacheMegabytes)
+        case .postgres(let address):
+            try await open(postgres: address, environment: environment, searchIndexing: searchIndexing,
+                           maximumReaders: maximumReaders)
+        }
+    }
+
     /// Closes a PostgreSQL record's connections (a SQLite one closes when released).
     public func close() {
         if case .postgres(let database) = engine { database.close() }
-    }
-
-    /// The SQLite pool, for what runs on the embedded store only so far (import and Bundle
-    /// files; issue 5 brings them to PostgreSQL). On PostgreSQL it refuses plainly.
-    func sqlitePool(_ what: String) throws -> DatabasePool {
-        guard case .sqlite(let database) = engine else {
-            throw RecordError(.notSupported, .notSupported, "\(what) is not yet available on PostgreSQL")
-        }
-        return database.pool
     }
 
     /// Opens (creating and migrating) the embedded store at `path`; `writerCacheMegabytes` as

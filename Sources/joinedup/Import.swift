@@ -8,7 +8,7 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import FHIR Bundles (.json) and bulk NDJSON (.ndjson) into the store; either may be gzipped (.gz).")
 
-    @Option(help: "The SQLite file of the embedded store (created if missing).")
+    @Option(help: "Where the record is kept: a SQLite file (created if missing) or a postgres:// address.")
     var database = "joinedup.sqlite"
 
     @Flag(help: "Stop at the first bad record instead of reporting and skipping it.")
@@ -29,15 +29,18 @@ struct Import: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
-        let record = try CareRecord(path: database, writerCacheMegabytes: cacheMegabytes ?? Importer.emptyStoreCacheMegabytes)
-        // Into an empty store the value indexes are built at the end and small batches do best;
-        // into one with resources, large batches and a large cache (see `Importer`).
+        let location = try storeLocation(database)
+        let record = try await CareRecord.open(location, writerCacheMegabytes: cacheMegabytes ?? Importer.emptyStoreCacheMegabytes)
+        defer { record.close() }
+        // Into an empty SQLite store the value indexes are built at the end and small batches do
+        // best; into one with resources, large batches and a large cache (see `Importer`).
+        // PostgreSQL takes large batches either way: a batch is a few statements.
         let empty = try await record.isEmpty()
-        if !empty, cacheMegabytes == nil {
+        if !empty, cacheMegabytes == nil, location.engine == .sqlite {
             try await record.embedded.setWriterCacheMegabytes(Importer.filledStoreCacheMegabytes)
         }
-        let importer = Importer(record: record, strict: strict,
-                                batchSize: batchSize ?? (empty ? Importer.emptyStoreBatchSize : Importer.filledStoreBatchSize))
+        let defaultBatch = empty && location.engine == .sqlite ? Importer.emptyStoreBatchSize : Importer.filledStoreBatchSize
+        let importer = Importer(record: record, strict: strict, batchSize: batchSize ?? defaultBatch)
         var summary = ImportSummary()
         let progress = ProgressLine()
         let started = Date()

@@ -23,6 +23,13 @@ final class ProgressLine: @unchecked Sendable {
         shown = true
     }
 
+    /// Any progress text, on the one line.
+    func show(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(("\r" + text + "   ").utf8))
+        shown = true
+    }
+
     /// A line of its own under the progress line (which it ends), on a terminal only.
     func note(_ text: String) {
         guard enabled else { return }

@@ -4,12 +4,13 @@ import CareRecord
 import Foundation
 import Hummingbird
 import Logging
+import Storage
 
-/// `joinedup serve`: the FHIR server on the embedded store.
+/// `joinedup serve`: the FHIR server, on the embedded store or on PostgreSQL.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the FHIR R4 server.")
 
-    @Option(help: "The SQLite file of the embedded store (created if missing). Default: joinedup.sqlite, or joinedup-demo.sqlite with --demo.")
+    @Option(help: "Where the record is kept: a SQLite file (created if missing) or a postgres://user@host:port/database[?schema=NAME] address. Default: joinedup.sqlite, or joinedup-demo.sqlite with --demo.")
     var database: String?
 
     @Option(help: "The address to listen on.")
@@ -44,11 +45,14 @@ struct Serve: AsyncParsableCommand {
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive") }
         guard (8...1000).contains(maxJSONDepth) else { throw ValidationError("--max-json-depth must be between 8 and 1000") }
         guard demoPeople > 0 else { throw ValidationError("--demo-people must be at least 1") }
+        if let database, demo, try storeLocation(database).engine == .postgres {
+            throw ValidationError("--demo keeps its area in a SQLite file; leave out --database or name a file")
+        }
     }
 
     func run() async throws {
         let database = database ?? (demo ? "joinedup-demo.sqlite" : "joinedup.sqlite")
-        let configuration = AppConfiguration(host: host, port: port, databasePath: database,
+        let configuration = AppConfiguration(host: host, port: port, database: database,
                                              logLevel: Logger.Level(rawValue: logLevel) ?? .info, maxBodyBytes: maxBodyBytes,
                                              maxJSONDepth: maxJSONDepth)
         LoggingSystem.bootstrap { label in

@@ -1,6 +1,8 @@
 import CareRecord
 import FHIR
 import Foundation
+import Storage
+import TestSupport
 import Testing
 
 @Suite("Importer: NDJSON and bundle files")
@@ -11,8 +13,9 @@ struct ImporterTests {
         return path
     }
 
-    @Test func ndjsonKeepsIDsAndReportsBadLinesByNumber() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func ndjsonKeepsIDsAndReportsBadLinesByNumber(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let path = try write([
             #"{"resourceType": "Patient", "id": "p1", "gender": "female"}"#,
             #"{"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "x"}, "subject": {"reference": "Patient/p1"}}"#,
@@ -29,8 +32,9 @@ struct ImporterTests {
         #expect(try await test.record.read(ResourceKey("Patient", "p4")).version == 1)
     }
 
-    @Test func strictStopsAtTheFirstBadRecord() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func strictStopsAtTheFirstBadRecord(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let path = try write([#"{"resourceType": "Patient", "id": "p1"}"#, "not json", #"{"resourceType": "Patient", "id": "p2"}"#], in: test)
         var summary = ImportSummary()
         await #expect(throws: Importer.Failure.self) {
@@ -39,8 +43,9 @@ struct ImporterTests {
         #expect(try await test.record.counts()["Patient"] == nil, "the batch holding the bad line was never written")
     }
 
-    @Test func reimportingTheSameFileAddsNoVersions() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func reimportingTheSameFileAddsNoVersions(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let path = try write([#"{"resourceType": "Patient", "id": "p1", "gender": "male"}"#], in: test)
         var summary = ImportSummary()
         try await Importer(record: test.record).importFile(path, into: &summary)
@@ -48,8 +53,9 @@ struct ImporterTests {
         #expect(try await test.record.read(ResourceKey("Patient", "p1")).version == 1)
     }
 
-    @Test func syntheaBundleFilesImport() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func syntheaBundleFilesImport(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         var summary = ImportSummary()
         for file in try Fixtures.syntheaFiles() {
             try await Importer(record: test.record).importFile(file.path, into: &summary)
@@ -60,8 +66,9 @@ struct ImporterTests {
         #expect(summary.referencesResolved > 900)
     }
 
-    @Test func aFileThatIsNotABundleIsRefused() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aFileThatIsNotABundleIsRefused(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let path = try write([#"{"resourceType": "Patient"}"#], in: test, name: "single.json")
         var summary = ImportSummary()
         await #expect(throws: Importer.Failure.self) { try await Importer(record: test.record).importFile(path, into: &summary) }
@@ -95,8 +102,9 @@ struct BundleFileImportTests {
         return path
     }
 
-    @Test func aTransactionFileWithABadEntryStoresNothing() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aTransactionFileWithABadEntryStoresNothing(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let path = try write(#"""
             {"resourceType": "Bundle", "type": "transaction", "entry": [
               {"fullUrl": "urn:uuid:11111111-1111-4111-8111-111111111111", "resource": {"resourceType": "Patient"}, "request": {"method": "POST", "url": "Patient"}},
@@ -111,8 +119,9 @@ struct BundleFileImportTests {
         #expect(try await test.record.changes(after: 0).isEmpty)
     }
 
-    @Test func aBatchThatNamesItsTypeAfterItsEntriesIsImportedWithReferencesResolved() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aBatchThatNamesItsTypeAfterItsEntriesIsImportedWithReferencesResolved(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let path = try write(#"""
             {"entry": [
               {"resource": {"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "subject": {"reference": "urn:uuid:11111111-1111-4111-8111-111111111111"}}, "request": {"method": "POST", "url": "Observation"}},
@@ -131,8 +140,9 @@ struct BundleFileImportTests {
         #expect(try await test.record.read(patient).key.type == "Patient")
     }
 
-    @Test func aTransactionFileChangingOneResourceTwiceIsRefused() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aTransactionFileChangingOneResourceTwiceIsRefused(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let path = try write(#"""
             {"resourceType": "Bundle", "type": "transaction", "entry": [
               {"resource": {"resourceType": "Patient", "id": "a"}, "request": {"method": "PUT", "url": "Patient/a"}},
@@ -149,8 +159,9 @@ struct BundleFileImportTests {
         #expect(summary.failures.count == 2)
     }
 
-    @Test func aMalformedBundleFileIsReportedNotFatal() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aMalformedBundleFileIsReportedNotFatal(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         let path = try write(#"{"resourceType": "Bundle", "type": "batch", "entry": [{"resource": "#, in: test)
         var summary = ImportSummary()
         try await Importer(record: test.record).importFile(path, into: &summary)

@@ -24,14 +24,31 @@ final class PendingVersions {
     /// Rids of resources on the server, learned from reads and sends, so an update need not
     /// ask for its row's rid.
     private var sentRIDs: [ResourceKey: Int64] = [:]
+    /// Current versions on the server read ahead for many keys at once (nil: none), dropped
+    /// for a key when it gets a pending version.
+    private var readAhead: [ResourceKey: CurrentVersion?] = [:]
 
     var isEmpty: Bool { versions.isEmpty }
+    /// The bytes of the bodies pending: the transaction sends what waits before it holds
+    /// too much of a large bundle in memory.
+    private(set) var bodyBytes = 0
 
     /// The current version of `key` if it has a pending one.
     func current(_ key: ResourceKey) -> CurrentVersion? {
         guard let pointer = pointers[key] else { return nil }
         let latest = versions[pointer.latest]
         return CurrentVersion(version: latest.version, lastUpdated: latest.lastUpdated, deleted: latest.body == nil)
+    }
+
+    /// What was read ahead for `key`: nil when it was not; `.some(nil)` when the server holds
+    /// no such resource.
+    func readAhead(_ key: ResourceKey) -> CurrentVersion?? {
+        readAhead[key]
+    }
+
+    /// Remembers the server's current version of `key` (nil: none), read ahead.
+    func learn(_ key: ResourceKey, current: CurrentVersion?) {
+        readAhead[key] = .some(current)
     }
 
     /// The pending version of `key` numbered `number` (the latest when nil), if there is one.
@@ -54,7 +71,9 @@ final class PendingVersions {
 
     /// Adds `version` as `key`'s latest; `rid` is its row's, new or on the server.
     func add(_ version: StoredVersion, rid: Int64, isNew: Bool) {
+        readAhead[version.key] = nil
         versions.append(version)
+        bodyBytes += version.body?.count ?? 0
         if pointers[version.key] != nil {
             pointers[version.key]?.latest = versions.count - 1
         } else {
@@ -90,16 +109,19 @@ final class PendingVersions {
         versions = []
         pointers = [:]
         order = []
+        bodyBytes = 0
         return [versionRows, inserted, moved]
     }
 
     /// Drops what is pending and what was learned (a savepoint rolled back: rows it sent are
     /// gone from the server too).
     func discard() {
+        bodyBytes = 0
         versions = []
         pointers = [:]
         order = []
         sentRIDs = [:]
+        readAhead = [:]
     }
 
     private static let insertVersions = """

@@ -35,10 +35,32 @@ struct SQLRecordTransaction: StoreTransaction {
 
     func current(_ key: ResourceKey) throws -> CurrentVersion? {
         if let pending = versions.current(key) { return pending }
+        if let known = versions.readAhead(key) { return known }
         guard let row = try connection.fetchOne(Self.currentSQL, [.text(key.type), .text(key.id)]) else { return nil }
         if let rid = row[3].int64 { versions.learn(key, rid: rid) }
         return CurrentVersion(version: Int(row[0].int64 ?? 0), lastUpdated: FHIRInstant(millisecondsSince1970: row[1].int64 ?? 0),
                               deleted: row[2].int64 != 0)
+    }
+
+    /// Reads the current versions of `keys` in one statement, so that a batch of writes to
+    /// keys it names (an import keeps the ids of its resources) asks the server once, not once
+    /// a resource.
+    func readAhead(_ keys: [ResourceKey]) throws {
+        guard !keys.isEmpty else { return }
+        let rows = try connection.fetchAll("""
+            SELECT r.type, r.id, r.version, v.last_updated, r.deleted, r.rid FROM resource r
+            JOIN resource_version v ON v.seq = r.seq
+            WHERE (r.type, r.id) IN (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])))
+            """, [.text(PostgresArray.literal(keys.map(\.type))), .text(PostgresArray.literal(keys.map(\.id)))])
+        var found: [ResourceKey: CurrentVersion] = [:]
+        for row in rows {
+            guard let type = row[0].string, let id = row[1].string, let rid = row[5].int64 else { continue }
+            let key = ResourceKey(type, id)
+            found[key] = CurrentVersion(version: Int(row[2].int64 ?? 0),
+                                        lastUpdated: FHIRInstant(millisecondsSince1970: row[3].int64 ?? 0), deleted: row[4].int64 != 0)
+            versions.learn(key, rid: rid)
+        }
+        for key in keys where versions.current(key) == nil { versions.learn(key, current: found[key]) }
     }
 
     /// `RecordReads.currentSQL` and the row's rid, which an update of it needs.
@@ -76,8 +98,12 @@ struct SQLRecordTransaction: StoreTransaction {
                 index.add(rid, type: key.type, index: indexed ?? indexer.index(resource, type: key.type), sequence: sequence)
             }
         }
+        if versions.bodyBytes > Self.maximumPendingBytes { try finish() }
         return sequence
     }
+
+    /// What may wait before it is sent anyway: a Bundle file of any size is one transaction.
+    static let maximumPendingBytes = 32 << 20
 
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String] {
         try finish()

@@ -56,13 +56,24 @@ public final class PostgresDatabase: SQLDatabase {
     /// Runs `body` in one write transaction, after every write before it has committed.
     /// If `body` throws, the transaction is rolled back and nothing of it remains.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            startWrite(body) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Starts `body` in one write transaction, as `write` does, and returns at once:
+    /// `completion` is told the result on the writer's thread. For a loader that prepares the
+    /// next batch while this one is written, and so must not wait for the write to begin.
+    public func startWrite<T>(_ body: @escaping @Sendable (any SQLConnection) throws -> T,
+                              completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
         let lock = address.writerLock
-        return try await writer.run { session in
+        writer.start({ session in
             try Self.transaction(session, begin: "BEGIN") { session in
-                try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(lock)])
+                // Waited for with the transaction's first statement.
+                try session.send("SELECT pg_advisory_xact_lock(?)", [.integer(lock)])
                 return try body(session)
             }
-        }
+        }, completion: completion)
     }
 
     /// Runs `body` on the writer's connection without opening a transaction (it opens its own).
@@ -73,7 +84,7 @@ public final class PostgresDatabase: SQLDatabase {
     /// Runs `body` in a read-only snapshot.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         try await readers.run { session in
-            try Self.transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+            try Self.transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", readOnly: true, body)
         }
     }
 
@@ -89,12 +100,15 @@ public final class PostgresDatabase: SQLDatabase {
         readers.close()
     }
 
-    private static func transaction<T>(_ session: PostgresSession, begin: String,
+    /// BEGIN is sent without waiting (the first statement waits for it); a read-only
+    /// transaction's COMMIT too (the connection's next statement checks it), since nothing of a
+    /// read depends on it; a write's COMMIT is waited for, as its durability is.
+    private static func transaction<T>(_ session: PostgresSession, begin: String, readOnly: Bool = false,
                                        _ body: (PostgresSession) throws -> T) throws -> T {
-        try session.execute(begin)
+        try session.send(begin)
         do {
             let result = try body(session)
-            try session.execute("COMMIT")
+            if readOnly { try session.send("COMMIT") } else { try session.execute("COMMIT") }
             return result
         } catch {
             // A broken connection is dropped by the pool; the server then rolls back itself.

@@ -32,7 +32,37 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
         try run(sql, arguments).rows.map(Self.row)
     }
 
+    /// Sends a statement without waiting for its answer: the connection runs statements in
+    /// the order they were sent, so the next statement waited for also waits for this one, and
+    /// its answer (an error above all) is checked then. A read's BEGIN and COMMIT go so, and a
+    /// write's BEGIN and lock: each round trip waited for costs a request this thread's wake-up
+    /// as well as the network's, and a search by identifier was mostly those.
+    func send(_ sql: String, _ arguments: [SQLValue] = []) throws {
+        unanswered.append(try query(sql, arguments))
+    }
+
+    /// Statements sent and not yet checked, with their text for an error's detail.
+    private var unanswered: [(answer: EventLoopFuture<PostgresQueryResult>, sql: String)] = []
+
     private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+        let sent = try query(sql, arguments)
+        let result = Result { try sent.answer.wait() }
+        // Sent before it, so answered already: an error there (a failed BEGIN) explains this one.
+        let earlier = unanswered
+        unanswered = []
+        for statement in earlier { _ = try Self.checked(statement.sql) { try statement.answer.wait() } }
+        return try Self.checked(sent.sql) { try result.get() }
+    }
+
+    private static func checked<T>(_ sql: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PSQLError {
+            throw PostgresErrors.storageError(error, sql: sql)
+        }
+    }
+
+    private func query(_ sql: String, _ arguments: [SQLValue]) throws -> (answer: EventLoopFuture<PostgresQueryResult>, sql: String) {
         let (text, count) = PostgresPlaceholders.numbered(sql)
         guard count == arguments.count else {
             throw StorageError(.invalidStatement, detail: "\(count) placeholders, \(arguments.count) arguments: \(text)")
@@ -47,11 +77,7 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
             case .blob(let value): binds.append(ByteBuffer(bytes: value))
             }
         }
-        do {
-            return try connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger).wait()
-        } catch let error as PSQLError {
-            throw PostgresErrors.storageError(error, sql: text)
-        }
+        return (connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger), text)
     }
 
     /// A row's cells as storage classes (see `SQLValue`).

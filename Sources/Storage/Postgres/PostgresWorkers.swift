@@ -40,6 +40,13 @@ final class PostgresWorkers: @unchecked Sendable {
         }
     }
 
+    /// Starts `body` on a worker's connection and returns at once; `completion` gets what it
+    /// returned or threw, on the worker's thread.
+    func start<T>(_ body: @escaping @Sendable (PostgresSession) throws -> T,
+                  completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        submit { session in completion(Result { try body(try session()) }) }
+    }
+
     /// Lets every worker finish the work it was given, then close its connection and end.
     func close() {
         condition.lock()

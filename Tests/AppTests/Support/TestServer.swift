@@ -43,11 +43,11 @@ enum TestServer {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let configuration = AppConfiguration(
-            host: "127.0.0.1", port: 0, databasePath: directory.appendingPathComponent("record.sqlite").path,
+            host: "127.0.0.1", port: 0, database: directory.appendingPathComponent("record.sqlite").path,
             logLevel: .warning, maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth
         )
         let record = switch engine {
-        case .sqlite: try CareRecord(path: configuration.databasePath, environment: clock.environment)
+        case .sqlite: try CareRecord(path: configuration.database, environment: clock.environment)
         case .postgres:
             try await CareRecord.open(postgres: try PostgresAddress(try TestEngines.freshSchemaAddress()),
                                       environment: clock.environment, maximumReaders: 3)

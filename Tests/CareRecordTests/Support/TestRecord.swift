@@ -31,7 +31,10 @@ final class TestRecord: Sendable {
         case .postgres:
             let record = try await CareRecord.open(postgres: try PostgresAddress(try TestEngines.freshSchemaAddress()),
                                                    environment: environment(), maximumReaders: 3)
-            return TestRecord(folder: newFolder(), record: record)
+            // A folder all the same, for the files a test imports.
+            let folder = newFolder()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            return TestRecord(folder: folder, record: record)
         }
     }
 

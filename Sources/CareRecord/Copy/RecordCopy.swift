@@ -31,11 +31,11 @@ public struct RecordCopy: Sendable {
     public func run(progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Progress {
         guard try await target.isEmpty() else { throw RecordCopyError.targetNotEmpty }
         var done = Progress()
-        try await copy(Self.versionTable, keyedBy: "seq") { count in
+        try await copy(.versions) { count in
             done.versions += count
             progress(done)
         }
-        try await copy(Self.resourceTable, keyedBy: "rid") { count in
+        try await copy(.resources) { count in
             done.resources += count
             progress(done)
         }
@@ -56,39 +56,14 @@ public struct RecordCopy: Sendable {
         return done
     }
 
-    /// A table's columns, the first being its key.
-    struct Table {
-        let name: String
-        let columns: [String]
-        /// What each column must be written as: bodies as blobs on both engines.
-        let blobColumns: Set<Int>
-    }
-
-    static let versionTable = Table(name: "resource_version",
-                                    columns: ["seq", "type", "id", "version", "last_updated", "method", "created", "body"],
-                                    blobColumns: [7])
-    static let resourceTable = Table(name: "resource", columns: ["rid", "type", "id", "version", "seq", "deleted"],
-                                     blobColumns: [])
-
-    private func copy(_ table: Table, keyedBy key: String, copied: (Int) -> Void) async throws {
-        let select = "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE \(key) > ? ORDER BY \(key) LIMIT ?"
-        var after: Int64 = 0
-        while true {
-            let rows = try await source.read { [after, batchSize] connection in
-                try connection.fetchAll(select, [.integer(after), batchSize.sqlValue]).map { row in
-                    row.values.enumerated().map { column, value in
-                        table.blobColumns.contains(column) ? (value.bytes.map(SQLValue.blob) ?? .null) : value
-                    }
-                }
-            }
-            guard let last = rows.last?[0].int64 else { return }
+    private func copy(_ table: RecordTable, copied: (Int) -> Void) async throws {
+        try await table.forEachPage(of: source, size: batchSize) { rows in
             try await target.database.write { connection in try Self.insert(rows, into: table, on: connection) }
             copied(rows.count)
-            after = last
         }
     }
 
-    private static func insert(_ rows: [[SQLValue]], into table: Table, on connection: any SQLConnection) throws {
+    private static func insert(_ rows: [[SQLValue]], into table: RecordTable, on connection: any SQLConnection) throws {
         let columns = table.columns.joined(separator: ", ")
         switch connection.engine {
         case .sqlite:

@@ -16,9 +16,10 @@ enum RecordReads {
         JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
         """
 
-    /// What a write needs of the current version (version, lastUpdated, deleted): type, id.
+    /// What a write needs of the current version (version, lastUpdated, deleted, and the
+    /// row's rid, which an update of it keeps): type, id.
     static let currentSQL = """
-        SELECT r.version, v.last_updated, r.deleted FROM resource r
+        SELECT r.version, v.last_updated, r.deleted, r.rid FROM resource r
         JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
         """
 
@@ -29,14 +30,6 @@ enum RecordReads {
             try connection.fetchOne(currentVersionSQL, [.text(key.type), .text(key.id)])
         }
         return row.map { storedVersion(key: key, row: $0, offset: 0) }
-    }
-
-    static func current(_ connection: any SQLConnection, _ key: ResourceKey) throws -> CurrentVersion? {
-        let row = try connection.fetchOne(currentSQL, [.text(key.type), .text(key.id)])
-        return row.map {
-            CurrentVersion(version: Int($0[0].int64 ?? 0), lastUpdated: FHIRInstant(millisecondsSince1970: $0[1].int64 ?? 0),
-                           deleted: $0[2].int64 != 0)
-        }
     }
 
     /// Decodes `seq, version, last_updated, method, body, created` starting at column `offset`.

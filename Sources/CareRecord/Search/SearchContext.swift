@@ -25,15 +25,6 @@ final class SearchContext: Sendable {
 
     /// The index table a parameter type's rows live in; nil for `special`, which has none.
     static func table(for type: SearchParameterType) -> String? {
-        switch type {
-        case .token, .uri: "search_token"
-        case .string: "search_string"
-        case .date: "search_date"
-        case .reference: "search_reference"
-        case .number: "search_number"
-        case .quantity: "search_quantity"
-        case .composite: "search_composite"
-        case .special: nil
-        }
+        SearchIndexTable(type)?.name
     }
 }

@@ -36,7 +36,7 @@ struct SQLRecordTransaction: StoreTransaction {
     func current(_ key: ResourceKey) throws -> CurrentVersion? {
         if let pending = versions.current(key) { return pending }
         if let known = versions.readAhead(key) { return known }
-        guard let row = try connection.fetchOne(Self.currentSQL, [.text(key.type), .text(key.id)]) else { return nil }
+        guard let row = try connection.fetchOne(RecordReads.currentSQL, [.text(key.type), .text(key.id)]) else { return nil }
         if let rid = row[3].int64 { versions.learn(key, rid: rid) }
         return CurrentVersion(version: Int(row[0].int64 ?? 0), lastUpdated: FHIRInstant(millisecondsSince1970: row[1].int64 ?? 0),
                               deleted: row[2].int64 != 0)
@@ -62,12 +62,6 @@ struct SQLRecordTransaction: StoreTransaction {
         }
         for key in keys where versions.current(key) == nil { versions.learn(key, current: found[key]) }
     }
-
-    /// `RecordReads.currentSQL` and the row's rid, which an update of it needs.
-    private static let currentSQL = """
-        SELECT r.version, v.last_updated, r.deleted, r.rid FROM resource r
-        JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
-        """
 
     func version(_ key: ResourceKey, _ version: Int?) throws -> StoredVersion? {
         if let pending = versions.version(key, version) { return pending }

@@ -96,7 +96,7 @@ final class PendingIndexRows {
     private static func valueInserts() -> [(table: String, batch: RowBatch)] {
         SearchIndexTable.allCases.map { table in
             let sql = "INSERT INTO \(table.name) (\(table.columns)) VALUES $VALUES ON CONFLICT DO NOTHING"
-            return (table: table.name, batch: RowBatch(sql, width: table.columns.split(separator: ",").count))
+            return (table: table.name, batch: RowBatch(sql, width: table.columnCount))
         }
     }
 

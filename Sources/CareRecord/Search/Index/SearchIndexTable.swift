@@ -7,6 +7,20 @@ import Storage
 enum SearchIndexTable: Int, CaseIterable, Sendable {
     case token, string, date, reference, number, quantity, composite
 
+    /// The table of a parameter type's values; nil for `special`, which has none.
+    init?(_ type: SearchParameterType) {
+        switch type {
+        case .token, .uri: self = .token
+        case .string: self = .string
+        case .date: self = .date
+        case .reference: self = .reference
+        case .number: self = .number
+        case .quantity: self = .quantity
+        case .composite: self = .composite
+        case .special: return nil
+        }
+    }
+
     var name: String {
         switch self {
         case .token: "search_token"
@@ -32,9 +46,11 @@ enum SearchIndexTable: Int, CaseIterable, Sendable {
         }
     }
 
+    var columnCount: Int { columns.split(separator: ",").count }
+
     /// `(?, ?, ...)`, one placeholder per column.
     var placeholders: String {
-        "(" + Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ") + ")"
+        "(" + Array(repeating: "?", count: columnCount).joined(separator: ", ") + ")"
     }
 
     /// The row of `value` for resource `rid` and parameter `pid`; nil for a value that is not

@@ -28,14 +28,18 @@ extension CareRecord {
     /// consistent snapshot, so a single SELECT needs none. Reads of several statements
     /// (history, search) use the async, transactional API.
     ///
-    /// PostgreSQL's single-statement reads (`PostgresDatabase.readStatement`) skip BEGIN and
-    /// COMMIT for the same reason.
+    /// On PostgreSQL the statement runs without BEGIN and COMMIT for the same reason, and
+    /// from this task rather than a worker thread (`PostgresDatabase.fetchAll`).
     private func readVersion(_ key: ResourceKey, _ version: Int?) async throws -> StoredVersion? {
         switch engine {
         case .sqlite(let database):
             try Self.readNow(database.pool) { db in try SQLiteReads.version(db, key, version) }
         case .postgres(let database):
-            try await database.readStatement { connection in try RecordReads.version(connection, key, version) }
+            if version == nil, let currentReads {
+                try await currentReads.value(for: key)
+            } else {
+                try await Self.readNow(database, key, version)
+            }
         }
     }
 
@@ -43,6 +47,28 @@ extension CareRecord {
     /// async overload, which hops threads, would be chosen).
     private static func readNow<T>(_ pool: DatabasePool, _ singleStatement: (Database) throws -> T) throws -> T {
         try pool.unsafeRead(singleStatement)
+    }
+
+    private static func readNow(_ database: PostgresDatabase, _ key: ResourceKey, _ version: Int?) async throws -> StoredVersion? {
+        let query = RecordReads.versionQuery(key, version)
+        return try await database.fetchAll(query.sql, query.arguments).first
+            .map { RecordReads.storedVersion(key: key, row: $0, offset: 0) }
+    }
+
+    /// The current versions of `keys`, in their order, in one statement (`ReadCoalescer`
+    /// gathers them from concurrent reads by id).
+    static func currentVersions(_ database: PostgresDatabase, _ keys: [ResourceKey]) async throws -> [StoredVersion?] {
+        if keys.count == 1 { return [try await readNow(database, keys[0], nil)] }
+        let rows = try await database.fetchAll(RecordReads.currentVersionsSQL, [
+            .text(PostgresArray.literal(keys.map(\.type))), .text(PostgresArray.literal(keys.map(\.id))),
+        ])
+        var found = [StoredVersion?](repeating: nil, count: keys.count)
+        for row in rows {
+            guard let position = row[0].int64, position >= 1, position <= keys.count else { continue }
+            let index = Int(position) - 1
+            found[index] = RecordReads.storedVersion(key: keys[index], row: row, offset: 1)
+        }
+        return found
     }
 
     /// Runs `body` in a read-only snapshot on either engine.

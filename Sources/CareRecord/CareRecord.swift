@@ -16,6 +16,8 @@ public final class CareRecord: Sendable {
     let environment: RecordEnvironment
     let validator: ResourceValidator
     let search: SearchContext
+    /// PostgreSQL's reads by id, gathered into one statement when they arrive together.
+    let currentReads: ReadCoalescer<ResourceKey, StoredVersion?>?
 
     /// The embedded store, for what only it does (bulk-load tuning, checkpoints, the demo
     /// marker); nil for a record on PostgreSQL.
@@ -50,6 +52,7 @@ public final class CareRecord: Sendable {
         self.engine = .sqlite(database)
         self.environment = environment
         self.validator = validator
+        self.currentReads = nil
         let definitions = FHIRSearchDefinitions.r4
         let indexer = searchIndexing ? SearchContext.indexer : nil
         self.search = try database.pool.write { db in
@@ -67,6 +70,13 @@ public final class CareRecord: Sendable {
         self.environment = environment
         self.validator = validator
         self.search = search
+        if case .postgres(let database) = engine {
+            currentReads = ReadCoalescer(maximumInFlight: ReadCoalescer<ResourceKey, StoredVersion?>.defaultInFlight) { keys in
+                try await Self.currentVersions(database, keys)
+            }
+        } else {
+            currentReads = nil
+        }
     }
 
     /// Opens (creating and migrating) the record in a PostgreSQL database, brought up to date

@@ -24,6 +24,46 @@ struct RecordCRUDTests {
         #expect(read.body == stored.body)
     }
 
+    /// Many reads at once (on PostgreSQL gathered into shared statements) each answer for
+    /// their own id: the current version, gone for a deletion, not found for no resource.
+    @Test(arguments: TestEngines.available)
+    func concurrentReadsEachAnswerForTheirOwnID(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
+        var keys: [ResourceKey] = []
+        for n in 0..<30 {
+            keys.append(try #require(try await test.record.create(patient(family: "Family\(n)"), type: "Patient").stored?.key))
+        }
+        for key in keys[0..<5] { _ = try await test.record.delete(key) }
+        _ = try await test.record.update(patient(family: "Renamed", id: keys[5].id), key: keys[5])
+        let record = test.record
+        let asked = (0..<300).map { n in n % 31 == 30 ? ResourceKey("Patient", "missing-\(n)") : keys[n % 31] }
+        let answers = await withTaskGroup(of: (Int, String).self) { group in
+            for (n, key) in asked.enumerated() {
+                group.addTask {
+                    do {
+                        let body = try json(try await record.read(key).body)
+                        return (n, "\(body["id"]?.stringValue ?? "?") \(body["name"]?.arrayValue?.first?["family"]?.stringValue ?? "?")")
+                    } catch let error as RecordError {
+                        return (n, "\(error.kind)")
+                    } catch {
+                        return (n, "\(error)")
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+        }
+        for (n, key) in asked.enumerated() {
+            let index = keys.firstIndex(of: key)
+            let expected = switch index {
+            case nil: "notFound"
+            case let index? where index < 5: "gone"
+            case 5: "\(key.id) Renamed"
+            case let index?: "\(key.id) Family\(index)"
+            }
+            #expect(answers[n] == expected, "read \(n) of \(key)")
+        }
+    }
+
     @Test(arguments: TestEngines.available)
     func updateAddsAVersionAndKeepsTheOldOne(engine: SQLEngine) async throws {
         let test = try await TestRecord.on(engine)

@@ -16,6 +16,16 @@ enum RecordReads {
         JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
         """
 
+    /// The current versions of several keys (PostgreSQL): the types and the ids as array
+    /// literals (`PostgresArray`). Each row starts with its key's position (from 1), then the
+    /// columns `storedVersion(key:row:offset: 1)` decodes; a key with no resource has no row.
+    static let currentVersionsSQL = """
+        SELECT k.n, v.seq, v.version, v.last_updated, v.method, v.body, v.created
+        FROM unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS k(type, id, n)
+        JOIN resource r ON r.type = k.type AND r.id = k.id
+        JOIN resource_version v ON v.seq = r.seq
+        """
+
     /// What a write needs of the current version (version, lastUpdated, deleted, and the
     /// row's rid, which an update of it keeps): type, id.
     static let currentSQL = """
@@ -24,12 +34,18 @@ enum RecordReads {
         """
 
     static func version(_ connection: any SQLConnection, _ key: ResourceKey, _ version: Int?) throws -> StoredVersion? {
-        let row = if let version {
-            try connection.fetchOne(versionSQL, [.text(key.type), .text(key.id), version.sqlValue])
+        let query = versionQuery(key, version)
+        return try connection.fetchOne(query.sql, query.arguments).map { storedVersion(key: key, row: $0, offset: 0) }
+    }
+
+    /// The statement that reads one version of `key` (the current one when `version` is nil);
+    /// its row decodes with `storedVersion(key:row:offset: 0)`.
+    static func versionQuery(_ key: ResourceKey, _ version: Int?) -> (sql: String, arguments: [SQLValue]) {
+        if let version {
+            (versionSQL, [.text(key.type), .text(key.id), version.sqlValue])
         } else {
-            try connection.fetchOne(currentVersionSQL, [.text(key.type), .text(key.id)])
+            (currentVersionSQL, [.text(key.type), .text(key.id)])
         }
-        return row.map { storedVersion(key: key, row: $0, offset: 0) }
     }
 
     /// Decodes `seq, version, last_updated, method, body, created` starting at column `offset`.

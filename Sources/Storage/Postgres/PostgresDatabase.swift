@@ -22,6 +22,8 @@ public final class PostgresDatabase: SQLDatabase {
     public let address: PostgresAddress
     let writer: PostgresWorkers
     let readers: PostgresWorkers
+    /// Connections for single statements run from async code (`fetchAll`).
+    let statements: PostgresSessionPool
 
     public static let defaultMaximumReaders = 16
 
@@ -51,6 +53,7 @@ public final class PostgresDatabase: SQLDatabase {
         writer = PostgresWorkers(size: 1, label: "joinedup.postgres.writer", configuration: configuration, logger: logger)
         readers = PostgresWorkers(size: maximumReaders, label: "joinedup.postgres.reader", configuration: configuration,
                                   logger: logger)
+        statements = PostgresSessionPool(size: maximumReaders, configuration: configuration, logger: logger)
     }
 
     /// Runs `body` in one write transaction, after every write before it has committed.
@@ -88,16 +91,19 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    /// Runs `body`, one statement, outside any explicit transaction: a single statement sees
-    /// one snapshot on its own, and BEGIN and COMMIT would double the round trips of a read by id.
-    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await readers.run(body)
+    /// Runs one query outside any explicit transaction and returns its rows: a single
+    /// statement sees one snapshot on its own, and BEGIN and COMMIT would double the round
+    /// trips of a read by id. It runs on the caller's task, not a worker thread
+    /// (`PostgresSessionPool`).
+    public func fetchAll(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        try await statements.withSession { session in try await session.fetchAllAsync(sql, arguments) }
     }
 
     /// Closes every connection. The database is unusable afterwards.
     public func close() {
         writer.close()
         readers.close()
+        statements.close()
     }
 
     /// BEGIN is sent without waiting (the first statement waits for it); a read-only

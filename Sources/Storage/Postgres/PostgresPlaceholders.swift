@@ -2,7 +2,8 @@
 /// `$2`, ... in order. A `?` inside a quoted string, a quoted identifier or a comment is left
 /// alone (JoinedUp's SQL puts no client text there: values are always bound).
 enum PostgresPlaceholders {
-    static func numbered(_ sql: String) -> (sql: String, count: Int) {
+    /// With `casts`, placeholder n is written `$n::casts[n-1]` where that type is given.
+    static func numbered(_ sql: String, casts: [String?] = []) -> (sql: String, count: Int) {
         guard sql.utf8.contains(UInt8(ascii: "?")) else { return (sql, 0) }
         var output: [UInt8] = []
         output.reserveCapacity(sql.utf8.count + 16)
@@ -23,6 +24,9 @@ enum PostgresPlaceholders {
                 count += 1
                 output.append(UInt8(ascii: "$"))
                 output.append(contentsOf: String(count).utf8)
+                if count <= casts.count, let cast = casts[count - 1] {
+                    output.append(contentsOf: "::\(cast)".utf8)
+                }
                 continue
             }
             output.append(byte)

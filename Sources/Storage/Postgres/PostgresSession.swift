@@ -23,13 +23,74 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
     var engine: SQLEngine { .postgres }
     var isClosed: Bool { connection.isClosed }
 
+    /// Starts closing the connection, without waiting for it; the connection is kept alive
+    /// until it has closed (PostgresNIO requires it closed before it is released).
+    func closeConnection() {
+        let connection = connection
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try run(sql, arguments).metadata.rows ?? 0
     }
 
+    /// Queries run as prepared statements once seen twice (`PreparedStatements`); the first
+    /// time, and for statements too large to keep, as unnamed ones.
     func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-        try run(sql, arguments).rows.map(Self.row)
+        try waitInOrder(rows(sql, arguments), sql: sql).map(Self.row)
+    }
+
+    /// `fetchAll` for a caller on Swift's concurrency pool (`PostgresSessionPool`): the task
+    /// is resumed by the connection's event loop, with no thread blocked meanwhile.
+    func fetchAllAsync(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        precondition(unanswered.isEmpty, "statements sent without waiting belong to a synchronous session")
+        do {
+            return try await rows(sql, arguments).get().map(Self.row)
+        } catch {
+            throw PostgresErrors.storageError(error, sql: sql)
+        }
+    }
+
+    /// This connection's prepared statements. Changed only by the one caller using the session,
+    /// or on the event loop while that caller waits for the answer.
+    private var statements = PreparedStatements()
+
+    private func rows(_ sql: String, _ arguments: [SQLValue]) throws -> EventLoopFuture<[PostgresRow]> {
+        let key = PreparedStatements.Key(sql, arguments)
+        if let prepared = statements.lookUp(key) {
+            return executing(prepared, key, arguments)
+        }
+        guard statements.shouldPrepare(key) else { return try query(sql, arguments).answer.map(\.rows) }
+        let (text, count) = key.typedSQL
+        guard count == arguments.count else {
+            throw StorageError(.invalidStatement, detail: "\(count) placeholders, \(arguments.count) arguments: \(text)")
+        }
+        return connection.prepare(query: text).flatMap { prepared in
+            if let evicted = self.statements.insert(prepared, for: key) { _ = evicted.deallocate() }
+            return self.executing(prepared, key, arguments)
+        }
+    }
+
+    private func executing(_ prepared: PreparedQuery, _ key: PreparedStatements.Key,
+                           _ arguments: [SQLValue]) -> EventLoopFuture<[PostgresRow]> {
+        prepared.execute(arguments.map(Self.data)).flatMapErrorThrowing { error in
+            // The server may have dropped it or changed its tables: prepare it afresh next time.
+            if let dropped = self.statements.remove(key) { _ = dropped.deallocate() }
+            throw error
+        }
+    }
+
+    /// A value as the prepared statement's binding; its type matches the cast in the statement.
+    private static func data(_ value: SQLValue) -> PostgresData {
+        switch value {
+        case .null: .null
+        case .integer(let value): PostgresData(int64: value)
+        case .real(let value): PostgresData(double: value)
+        case .text(let value): PostgresData(string: value)
+        case .blob(let value): PostgresData(bytes: value)
+        }
     }
 
     /// Sends a statement without waiting for its answer: the connection runs statements in
@@ -46,18 +107,23 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
 
     private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
         let sent = try query(sql, arguments)
-        let result = Result { try sent.answer.wait() }
-        // Sent before it, so answered already: an error there (a failed BEGIN) explains this one.
+        return try waitInOrder(sent.answer, sql: sent.sql)
+    }
+
+    /// Waits for `answer`, then checks every statement sent before it without waiting: they
+    /// were answered first, and an error there (a failed BEGIN) explains this one.
+    private func waitInOrder<T: Sendable>(_ answer: EventLoopFuture<T>, sql: String) throws -> T {
+        let result = Result { try answer.wait() }
         let earlier = unanswered
         unanswered = []
         for statement in earlier { _ = try Self.checked(statement.sql) { try statement.answer.wait() } }
-        return try Self.checked(sent.sql) { try result.get() }
+        return try Self.checked(sql) { try result.get() }
     }
 
     private static func checked<T>(_ sql: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as PSQLError {
+        } catch {
             throw PostgresErrors.storageError(error, sql: sql)
         }
     }
@@ -81,9 +147,14 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
     }
 
     /// A row's cells as storage classes (see `SQLValue`).
+    ///
+    /// Every cell is read as binary: PostgresNIO asks for binary results in every Bind, but a
+    /// prepared statement's rows carry the format its Describe reported (text).
     static func row(_ row: PostgresRow) -> SQLRow {
-        SQLRow(row.map { cell in
-            guard cell.bytes != nil else { return .null }
+        SQLRow(row.map { described in
+            guard described.bytes != nil else { return .null }
+            var cell = described
+            cell.format = .binary
             switch cell.dataType {
             case .int2, .int4, .int8, .oid:
                 return (try? cell.decode(Int64.self)).map(SQLValue.integer) ?? .null
@@ -105,9 +176,41 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
 /// PostgreSQL's errors as `StorageError`s: the SQLSTATE decides the code, and the server's
 /// message (which may quote a value) goes to the detail only.
 enum PostgresErrors {
+    /// PostgresNIO's two error types as `StorageError`; any other error is left as it is.
+    static func storageError(_ error: any Error, sql: String) -> any Error {
+        switch error {
+        case let error as PSQLError: storageError(error, sql: sql)
+        case let error as PostgresError: storageError(error, sql: sql)
+        default: error
+        }
+    }
+
+    /// A failed connection attempt: the server's message only.
+    static func connectionError(_ error: any Error) -> StorageError {
+        if let error = error as? PSQLError {
+            return StorageError(.cannotOpen, detail: "\(error.serverInfo?[.message] ?? String(reflecting: error))")
+        }
+        return StorageError(.cannotOpen, detail: "\(error)")
+    }
+
     static func storageError(_ error: PSQLError, sql: String) -> StorageError {
-        let state = error.serverInfo?[.sqlState] ?? ""
-        let message = error.serverInfo?[.message] ?? "\(error.code)"
+        storageError(state: error.serverInfo?[.sqlState] ?? "",
+                     message: error.serverInfo?[.message] ?? "\(error.code)", sql: sql)
+    }
+
+    /// The older error type, which PostgresNIO's prepared statements (`PreparedQuery`) throw.
+    static func storageError(_ error: PostgresError, sql: String) -> StorageError {
+        switch error {
+        case .server(let server):
+            storageError(state: server.fields[.sqlState] ?? "", message: server.fields[.message] ?? "", sql: sql)
+        case .protocol(let message):
+            storageError(state: "", message: message, sql: sql)
+        case .connectionClosed:
+            storageError(state: "", message: "the connection was closed", sql: sql)
+        }
+    }
+
+    private static func storageError(state: String, message: String, sql: String) -> StorageError {
         let code: StorageError.Code = switch state {
         case "23505": .uniqueViolation
         case "40001", "40P01": .conflict

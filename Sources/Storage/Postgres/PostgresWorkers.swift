@@ -111,10 +111,8 @@ final class PostgresWorkers: @unchecked Sendable {
             let connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
                                                             configuration: configuration, id: id, logger: logger).wait()
             return PostgresSession(connection: connection, logger: logger)
-        } catch let error as PSQLError {
-            throw StorageError(.cannotOpen, detail: "\(error.serverInfo?[.message] ?? String(reflecting: error))")
         } catch {
-            throw StorageError(.cannotOpen, detail: "\(error)")
+            throw PostgresErrors.connectionError(error)
         }
     }
 }

@@ -28,15 +28,34 @@ struct EverythingReader {
         }
         var arguments: [SQLValue] = [query.patient.sqlValue, query.patient.sqlValue]
         arguments += pids.map(\.sqlValue)
-        var sql = """
-            SELECT r.rid, r.type, r.id, v.seq, v.version, v.last_updated, v.method, v.body, v.created
-            FROM resource r JOIN resource_version v ON v.seq = r.seq
-            WHERE r.rid IN (SELECT p.rid FROM resource p WHERE p.type = 'Patient' AND p.id = ?
-                UNION SELECT ref.rid FROM search_reference ref WHERE ref.target_type = 'Patient' AND ref.target_id = ?
-                AND ref.pid \(RidSet.inList(pids.count)))
-            AND r.deleted = 0 AND r.rid > ?
-            """
         arguments.append(query.after.sqlValue)
+        let members = """
+            SELECT p.rid FROM resource p WHERE p.type = 'Patient' AND p.id = ?
+            UNION SELECT ref.rid FROM search_reference ref WHERE ref.target_type = 'Patient' AND ref.target_id = ?
+            AND ref.pid \(RidSet.inList(pids.count))
+            """
+        // The compartment's rids are read and sorted first (MATERIALIZED), and with no filter
+        // on the resources themselves only the page's rids are kept before any resource row is
+        // read: every member is live (a deleted resource's index rows go with it, and the
+        // patient was just read). As one `IN` over the resource table, PostgreSQL walked the
+        // table in rid order to meet them, and then joined all 2,000 members of a large
+        // compartment to keep 101: 13 ms, against about 4 for the rids alone.
+        let filtered = query.since != nil || query.types != nil
+        var sql: String
+        if filtered {
+            sql = """
+                WITH m(rid) AS MATERIALIZED (SELECT rid FROM (\(members)) AS u WHERE rid > ?)
+                SELECT r.rid, r.type, r.id, v.seq, v.version, v.last_updated, v.method, v.body, v.created
+                FROM m JOIN resource r ON r.rid = m.rid JOIN resource_version v ON v.seq = r.seq WHERE r.deleted = 0
+                """
+        } else {
+            arguments.append((query.count + 1).sqlValue)
+            sql = """
+                WITH m(rid) AS MATERIALIZED (SELECT rid FROM (\(members)) AS u WHERE rid > ? ORDER BY rid LIMIT ?)
+                SELECT r.rid, r.type, r.id, v.seq, v.version, v.last_updated, v.method, v.body, v.created
+                FROM m JOIN resource r ON r.rid = m.rid JOIN resource_version v ON v.seq = r.seq WHERE r.deleted = 0
+                """
+        }
         if let since = query.since {
             sql += " AND v.last_updated >= ?"
             arguments.append(since.millisecondsSince1970.sqlValue)
@@ -45,7 +64,7 @@ struct EverythingReader {
             sql += " AND r.type \(RidSet.inList(types.count))"
             arguments += types.map(\.sqlValue)
         }
-        sql += " ORDER BY r.rid LIMIT ?"
+        sql += " ORDER BY m.rid LIMIT ?"
         arguments.append((query.count + 1).sqlValue)
         let rows = try connection.fetchAll(sql, arguments)
         var matches: [StoredVersion] = []

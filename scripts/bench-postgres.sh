@@ -48,20 +48,10 @@ else
     bin="$(swift build -c release --show-bin-path)/joinedup"
 fi
 
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
-server=""
-stop_server() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-        server=""
-    fi
-}
-trap stop_server EXIT
+source scripts/bench-search/common.sh
 
 echo "== joinedup PostgreSQL benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
-echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GB memory"
+describe_machine
 echo "PostgreSQL on loopback, durable defaults (fsync on), $JOINEDUP_POSTGRES_OPTIONS"
 echo "$patients patients, seed $seed; queries: wrk -t1 -c1, ${warmup} s warm-up + ${duration} s per class; reads: wrk -t2 -c$clients, ${read_seconds} s"
 
@@ -99,8 +89,7 @@ for engine in sqlite postgres; do
     echo "== $engine: queries"
     "$bin" serve --database "${location[$engine]}" --port "$port" --log-level warning &
     server=$!
-    for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "the server did not start"; exit 1; }
+    wait_for_server "$port"
     results="$work/results-$engine-$patients.tsv"
     : >"$results"
     while IFS=$'\t' read -r class target summary; do

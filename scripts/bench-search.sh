@@ -53,23 +53,12 @@ else
     bin="$(swift build -c release "${scratch[@]}" --show-bin-path)/joinedup"
 fi
 
+source scripts/bench-search/common.sh
+
 echo "== joinedup search benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
-echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GB memory"
+describe_machine
 echo "sizes: $*; wrk -t1 -c1, ${warmup} s warm-up + ${duration} s per class; ${urls} URLs per class; seed ${seed}"
 
-# A field of a RESULT line: field NAME LINE
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
-
-server=""
-stop_server() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-        server=""
-    fi
-}
-trap stop_server EXIT
 
 # 1. Import with and without the search index.
 if [ "$import_patients" -gt 0 ]; then
@@ -124,8 +113,7 @@ for n in "$@"; do
 
     "$bin" serve --database "$store" --port "$port" --log-level warning &
     server=$!
-    for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null || { echo "the server did not start"; exit 1; }
+    wait_for_server "$port"
     echo "server idle resident memory: $(ps -o rss= -p "$server" | awk '{printf "%d MB", $1/1024}')"
 
     results="$work/results-$n.tsv"

@@ -144,9 +144,9 @@ extension CareRecord {
                 do {
                     // A savepoint costs PostgreSQL little, so the optimistic pass runs in one
                     // and the careful pass follows it in the same transaction.
-                    results = try transaction.isolated { try Self.storeTogether(ready, writer: writer) }
+                    results = try transaction.isolated { try Self.storeAll(ready, writer: writer, eachAlone: false) }
                 } catch is OptimisticImportFailed {
-                    results = try Self.storeEachAlone(ready, writer: writer)
+                    results = try Self.storeAll(ready, writer: writer, eachAlone: true)
                 }
                 try transaction.finish()
                 return results
@@ -167,41 +167,24 @@ extension CareRecord {
         var results: [Result<WriteResult, RecordError>] = []
         do {
             try db.inTransaction {
-                results = try storeTogether(ready, writer: Self.writer(db, environment: environment, search: search))
+                results = try storeAll(ready, writer: Self.writer(db, environment: environment, search: search), eachAlone: false)
                 return .commit
             }
             return results
         } catch is OptimisticImportFailed {}
         try db.inTransaction {
-            results = try storeEachAlone(ready, writer: Self.writer(db, environment: environment, search: search))
+            results = try storeAll(ready, writer: Self.writer(db, environment: environment, search: search), eachAlone: true)
             return .commit
         }
         return results
     }
 
-    /// Stores every resource of a batch with no savepoint of its own; the first that fails
-    /// throws `OptimisticImportFailed`, for the caller to roll back.
-    private static func storeTogether(_ ready: [Result<PreparedResource, RecordError>],
-                                      writer: RecordWriter) throws -> [Result<WriteResult, RecordError>] {
-        var results: [Result<WriteResult, RecordError>] = []
-        results.reserveCapacity(ready.count)
-        for item in ready {
-            switch item {
-            case .failure(let error): results.append(.failure(error))
-            case .success(let resource):
-                do {
-                    results.append(.success(try store(resource, writer: writer)))
-                } catch let error as RecordError {
-                    throw OptimisticImportFailed(error: error)
-                }
-            }
-        }
-        return results
-    }
-
-    /// Stores each resource of a batch in a savepoint of its own, so that each fails alone.
-    private static func storeEachAlone(_ ready: [Result<PreparedResource, RecordError>],
-                                       writer: RecordWriter) throws -> [Result<WriteResult, RecordError>] {
+    /// Stores every resource of a batch. Optimistically (`eachAlone` false) with no savepoint
+    /// of its own: the first that fails throws `OptimisticImportFailed`, for the caller to roll
+    /// back. Carefully, each in a savepoint of its own, so that each fails alone. Storage
+    /// failures (not `RecordError`) are not the record's fault: they end the import either way.
+    private static func storeAll(_ ready: [Result<PreparedResource, RecordError>], writer: RecordWriter,
+                                 eachAlone: Bool) throws -> [Result<WriteResult, RecordError>] {
         var results: [Result<WriteResult, RecordError>] = []
         results.reserveCapacity(ready.count)
         for item in ready {
@@ -210,9 +193,12 @@ extension CareRecord {
                 results.append(.failure(error))
             case .success(let resource):
                 do {
-                    results.append(.success(try writer.transaction.isolated { try store(resource, writer: writer) }))
+                    let stored = eachAlone
+                        ? try writer.transaction.isolated { try store(resource, writer: writer) }
+                        : try store(resource, writer: writer)
+                    results.append(.success(stored))
                 } catch let error as RecordError {
-                    // Storage failures are not the record's fault: they end the import.
+                    guard eachAlone else { throw OptimisticImportFailed(error: error) }
                     results.append(.failure(error))
                 }
             }

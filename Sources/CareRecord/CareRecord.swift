@@ -71,7 +71,7 @@ public final class CareRecord: Sendable {
         self.validator = validator
         self.search = search
         if case .postgres(let database) = engine {
-            currentReads = ReadCoalescer(maximumInFlight: ReadCoalescer<ResourceKey, StoredVersion?>.defaultInFlight) { keys in
+            currentReads = ReadCoalescer { keys in
                 try await Self.currentVersions(database, keys)
             }
         } else {

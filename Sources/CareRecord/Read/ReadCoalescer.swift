@@ -36,7 +36,7 @@ final class ReadCoalescer<Key: Sendable, Value: Sendable>: Sendable {
     /// sides; fewer than two would leave a batch waiting behind one slow statement.
     static var defaultInFlight: Int { max(2, ProcessInfo.processInfo.activeProcessorCount) }
 
-    init(maximumInFlight: Int, maximumBatch: Int = 64, fetch: @escaping Fetch) {
+    init(maximumInFlight: Int = defaultInFlight, maximumBatch: Int = 64, fetch: @escaping Fetch) {
         self.maximumInFlight = max(1, maximumInFlight)
         self.maximumBatch = max(1, maximumBatch)
         self.fetch = fetch

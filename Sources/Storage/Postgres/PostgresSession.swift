@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// One PostgreSQL connection driven synchronously, as `SQLConnection`: each statement is sent
@@ -19,6 +21,22 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
         self.connection = connection
         self.logger = logger
     }
+
+    /// Starts a new connection; the answer fails with `StorageError.cannotOpen`. Both the
+    /// worker threads (which wait for it) and the async pool (which awaits it) open theirs so.
+    static func opening(_ configuration: PostgresConnection.Configuration, logger: Logger) -> EventLoopFuture<PostgresSession> {
+        let id = connectionIDs.withLockedValue { value in
+            value += 1
+            return value
+        }
+        return PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                          id: id, logger: logger)
+            .map { PostgresSession(connection: $0, logger: logger) }
+            .flatMapErrorThrowing { throw PostgresErrors.connectionError($0) }
+    }
+
+    /// Connection numbers for PostgresNIO's log lines, unique in the process.
+    private static let connectionIDs = NIOLockedValueBox(0)
 
     var engine: SQLEngine { .postgres }
     var isClosed: Bool { connection.isClosed }

@@ -1,7 +1,6 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOPosix
 import PostgresNIO
 
 /// Connections lent to async callers for one statement at a time, without a thread of their
@@ -24,7 +23,6 @@ final class PostgresSessionPool: @unchecked Sendable {
     private var closed = false
     /// Callers waiting for a connection; resumed with one, or with nil to open their own.
     private var waiting: [CheckedContinuation<PostgresSession?, any Error>] = []
-    private static let ids = NIOLockedValueBox(0)
 
     init(size: Int, configuration: PostgresConnection.Configuration, logger: Logger) {
         self.size = max(1, size)
@@ -117,14 +115,8 @@ final class PostgresSessionPool: @unchecked Sendable {
     }
 
     private func connect() async throws -> PostgresSession {
-        let id = Self.ids.withLockedValue { value in
-            value += 1
-            return value
-        }
         do {
-            let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
-                                                                  configuration: configuration, id: id, logger: logger)
-            return PostgresSession(connection: connection, logger: logger)
+            return try await PostgresSession.opening(configuration, logger: logger).get()
         } catch {
             // The place this caller held goes to the next waiting one, to try again.
             let waiter = lock.withLock { () -> CheckedContinuation<PostgresSession?, any Error>? in
@@ -135,7 +127,7 @@ final class PostgresSessionPool: @unchecked Sendable {
                 return waiting.removeFirst()
             }
             waiter?.resume(returning: nil)
-            throw PostgresErrors.connectionError(error)
+            throw error
         }
     }
 }

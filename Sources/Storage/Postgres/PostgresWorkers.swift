@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NIOCore
-import NIOPosix
 import PostgresNIO
 
 /// Threads of this database's own, each with one connection, that run statements for
@@ -103,16 +102,6 @@ final class PostgresWorkers: @unchecked Sendable {
     }
 
     private func connect() throws -> PostgresSession {
-        let id = condition.withLock { () -> Int in
-            nextID += 1
-            return nextID
-        }
-        do {
-            let connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
-                                                            configuration: configuration, id: id, logger: logger).wait()
-            return PostgresSession(connection: connection, logger: logger)
-        } catch {
-            throw PostgresErrors.connectionError(error)
-        }
+        try PostgresSession.opening(configuration, logger: logger).wait()
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FHIR
 import GRDB
 import Storage
@@ -37,41 +38,55 @@ extension CareRecord {
         try connection.fetchOne("SELECT NOT EXISTS (SELECT 1 FROM resource)")?[0].int64 == 1
     }
 
-    /// Runs `load`, a bulk load of this record. Into a SQLite store that holds no resource yet,
-    /// it runs with the search index's value indexes down, and they are built once it ends,
+    /// Runs `load`, a bulk load of this record. Into a store that holds no resource yet, it
+    /// runs with the search index's value indexes down, and they are built once it ends,
     /// whether it finished or failed (see `ValueIndexes`); `building` is told just before. Into
     /// a store that holds resources, the indexes stay up, so that searches of what is there
-    /// stay fast. On PostgreSQL the indexes stay up, and the record's tables are vacuumed and
-    /// analysed once the load has finished.
+    /// stay fast. On PostgreSQL the record's tables are then vacuumed and analysed.
     public func bulkLoad<T>(building: () -> Void = {}, _ load: () async throws -> T) async throws -> T {
-        let database: SQLiteDatabase
-        switch engine {
-        case .sqlite(let sqlite):
-            database = sqlite
-        case .postgres(let postgres):
-            let result = try await load()
-            try await Self.refreshStatistics(postgres)
-            return result
-        }
-        let pool = database.pool
-        let deferred = try await pool.write { db -> Bool in
-            guard try Self.holdsNoResource(SQLiteConnection(db)) else { return false }
-            try ValueIndexes.drop(db)
+        let deferred = try await writeTables { connection -> Bool in
+            guard try Self.holdsNoResource(connection) else { return false }
+            try ValueIndexes.drop(connection)
             return true
         }
-        guard deferred else { return try await load() }
         let result: T
         do {
             result = try await load()
         } catch {
-            building()
-            // If this fails too, the mark stays and the next open builds them.
-            try? await pool.write { db in _ = try ValueIndexes.build(db) }
+            if deferred {
+                building()
+                // If this fails too, the mark stays and the next open builds them.
+                try? await buildValueIndexes()
+            }
             throw error
         }
-        building()
-        try await pool.write { db in _ = try ValueIndexes.build(db) }
+        if deferred {
+            building()
+            try await buildValueIndexes()
+        }
+        if case .postgres(let database) = engine { try await Self.refreshStatistics(database) }
         return result
+    }
+
+    /// Builds the value indexes a bulk load took down. PostgreSQL builds each in one server
+    /// process, so there they are built side by side, one per core, before the mark is cleared.
+    private func buildValueIndexes() async throws {
+        if case .postgres(let database) = engine {
+            let missing = try await writeTables { try ValueIndexes.missing($0) }
+            try await database.runEach(missing.map(\.sql), width: Self.maintenanceWidth)
+        }
+        _ = try await writeTables { try ValueIndexes.build($0) }
+    }
+
+    /// How many maintenance statements run at once after a load on PostgreSQL.
+    private static var maintenanceWidth: Int { max(2, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Runs `body` in one write transaction on the record's tables, on either engine.
+    func writeTables<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(let database): try await database.write(body)
+        case .postgres(let database): try await database.write(body)
+        }
     }
 
     /// VACUUM (ANALYZE) of every table of the record's schema, as PostgreSQL advises after a
@@ -80,12 +95,10 @@ extension CareRecord {
     /// resources took 280 ms instead of 10), and without the visibility map every index-only
     /// scan also read the table; autovacuum's own pass, when it came, slowed searches meanwhile.
     private static func refreshStatistics(_ database: PostgresDatabase) async throws {
-        try await database.writeWithoutTransaction { connection in
-            let tables = try connection.fetchAll("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-            for table in tables.compactMap({ $0[0].string }) {
-                try connection.execute("VACUUM (ANALYZE) \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\"")
-            }
-        }
+        let tables = try await database.fetchAll("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", [])
+        try await database.runEach(tables.compactMap { $0[0].string }.map { table in
+            "VACUUM (ANALYZE) \"\(table.replacingOccurrences(of: "\"", with: "\"\""))\""
+        }, width: maintenanceWidth)
     }
 
     /// Validates and indexes resources for `importResources(_: ImportBatch)`, outside any
@@ -140,6 +153,7 @@ extension CareRecord {
                     guard case .success(let resource) = item, let id = resource.object["id"]?.stringValue else { return nil }
                     return ResourceKey(resource.object["resourceType"]?.stringValue ?? "", id)
                 })
+                try transaction.numbers.reserve(ready.count, on: connection)
                 let results: [Result<WriteResult, RecordError>]
                 do {
                     // A savepoint costs PostgreSQL little, so the optimistic pass runs in one

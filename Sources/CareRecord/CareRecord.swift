@@ -94,6 +94,9 @@ public final class CareRecord: Sendable {
                 let ids = try SearchParameterIDs.prepare(connection, definitions: definitions)
                 let context = SearchContext(definitions: definitions, ids: ids, indexer: indexer, engine: .postgres)
                 if indexer != nil { try SQLSearchIndexRebuild(connection: connection, context: context).bringUpToDate() }
+                // A bulk load that was killed part-way left the value indexes down (or one is
+                // running in another process: it then goes on with them up).
+                if try ValueIndexes.areDown(connection) { try ValueIndexes.build(connection) }
                 return context
             }
             return CareRecord(engine: .postgres(database), environment: environment, validator: validator, search: search)

@@ -1,34 +1,46 @@
-import CareRecord
+@testable import CareRecord
 import FHIR
 import Foundation
 import GRDB
+import Storage
 import Testing
+import TestSupport
 
 /// A bulk load into an empty store builds the search index's value indexes once, at the end.
 /// These tests check that the indexes are there whenever a search could need them: after the
 /// load, after a load that failed, after a load that was killed part-way, and throughout a
-/// load into a store that already held resources.
+/// load into a store that already held resources. On both engines (PostgreSQL takes its
+/// full-text indexes down too).
 @Suite("Bulk load: the search index's value indexes")
 struct BulkLoadTests {
     /// Every value index the schema defines.
-    static let all: Set<String> = [
+    static let values: Set<String> = [
         "search_token_code", "search_string_norm", "search_date_low", "search_date_high", "search_reference_target",
         "search_number_value", "search_quantity_value", "search_composite_a",
     ]
 
+    /// The indexes a load takes down on `engine`.
+    static func all(_ engine: SQLEngine) -> Set<String> {
+        switch engine {
+        case .sqlite: values
+        case .postgres: values.union(["search_fulltext_narrative", "search_fulltext_content"])
+        }
+    }
+
     func indexes(_ record: CareRecord) async throws -> Set<String> {
-        Set(try await record.sqliteDatabase!.pool.read { db in
-            // The position index stays up whatever happens (Locations are few).
-            try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'search\\_%' ESCAPE '\\'
-                AND name <> 'search_position_latitude'
-                """)
-        })
+        // The position index stays up whatever happens (Locations are few), as do primary keys.
+        let listing = switch record.engineKind {
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'index'"
+        case .postgres: "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        }
+        return Set(try await record.read { connection in
+            try connection.fetchAll(listing).compactMap { $0[0].string }
+        }.filter { $0.hasPrefix("search_") && !$0.hasSuffix("_pkey") && $0 != "search_position_latitude" && !$0.hasPrefix("search_param") })
     }
 
     func marked(_ record: CareRecord) async throws -> Bool {
-        try await record.sqliteDatabase!.pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM search_state WHERE name = 'value_indexes')") ?? false
+        try await record.read { connection in
+            try connection.fetchOne("SELECT count(*) FROM search_state WHERE name = 'value_indexes'")?[0].int64 == 1
         }
     }
 
@@ -51,9 +63,10 @@ struct BulkLoadTests {
         try await record.search(ConditionalQuery(type: "Patient", query: query), limit: 100).map(\.key.id)
     }
 
-    @Test func intoAnEmptyStoreTheIndexesAreBuiltAfterTheRows() async throws {
-        let test = try TestRecord()
-        #expect(try await indexes(test.record) == Self.all)
+    @Test(arguments: TestEngines.available)
+    func intoAnEmptyStoreTheIndexesAreBuiltAfterTheRows(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
+        #expect(try await indexes(test.record) == Self.all(engine))
         var built = 0
         let stored = try await test.record.bulkLoad(building: { built += 1 }) {
             #expect(try await indexes(test.record).isEmpty, "down while the rows go in")
@@ -65,27 +78,29 @@ struct BulkLoadTests {
         }
         #expect(stored == 40)
         #expect(built == 1)
-        #expect(try await indexes(test.record) == Self.all)
+        #expect(try await indexes(test.record) == Self.all(engine))
         #expect(try await !marked(test.record))
         #expect(try await found(test.record, "identifier=urn:council|c7") == ["p7"])
         #expect(try await found(test.record, "family=odd").count == 20)
     }
 
-    @Test func intoAStoreThatHoldsResourcesTheIndexesStayUp() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func intoAStoreThatHoldsResourcesTheIndexesStayUp(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         _ = try await test.record.create(patient(), type: "Patient")
         var built = 0
         try await test.record.bulkLoad(building: { built += 1 }) {
             try await load(5, into: test.record)
-            #expect(try await indexes(test.record) == Self.all)
+            #expect(try await indexes(test.record) == Self.all(engine))
             #expect(try await !marked(test.record))
         }
         #expect(built == 0)
         #expect(try await found(test.record, "identifier=urn:council|c3") == ["p3"])
     }
 
-    @Test func aConditionalReferenceInTheLoadBringsThemUpForTheRestOfIt() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aConditionalReferenceInTheLoadBringsThemUpForTheRestOfIt(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         try await test.record.bulkLoad {
             try await load(3, into: test.record)
             #expect(try await indexes(test.record).isEmpty)
@@ -97,42 +112,45 @@ struct BulkLoadTests {
                 """#)
             let results = try await test.record.importResources([observation])
             #expect((try? results[0].get()) != nil)
-            #expect(try await indexes(test.record) == Self.all)
+            #expect(try await indexes(test.record) == Self.all(engine))
             #expect(try await !marked(test.record))
         }
         let stored = try await test.record.read(ResourceKey("Observation", "o1"))
         #expect(try json(stored.body).objectValue?["subject"]?.objectValue?["reference"] == "Patient/p2")
     }
 
-    @Test func aLoadThatFailsStillBuildsThemAndRethrows() async throws {
+    @Test(arguments: TestEngines.available)
+    func aLoadThatFailsStillBuildsThemAndRethrows(engine: SQLEngine) async throws {
         struct Interrupted: Error {}
-        let test = try TestRecord()
+        let test = try await TestRecord.on(engine)
         await #expect(throws: Interrupted.self) {
             try await test.record.bulkLoad {
                 try await load(3, into: test.record)
                 throw Interrupted()
             }
         }
-        #expect(try await indexes(test.record) == Self.all)
+        #expect(try await indexes(test.record) == Self.all(engine))
         #expect(try await !marked(test.record))
         #expect(try await found(test.record, "identifier=urn:council|c2") == ["p2"], "what was written stays, indexed")
     }
 
-    @Test func aLoadKilledPartWayIsMendedWhenTheStoreIsNextOpened() async throws {
-        let test = try TestRecord()
+    @Test(arguments: TestEngines.available)
+    func aLoadKilledPartWayIsMendedWhenTheStoreIsNextOpened(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
         try await load(4, into: test.record)
         // What a killed load leaves: the indexes down and the mark set, the rows committed.
-        try await test.record.sqliteDatabase!.pool.write { db in
-            for name in Self.all { try db.execute(sql: "DROP INDEX \(name)") }
-            try db.execute(sql: "INSERT INTO search_state (name, value) VALUES ('value_indexes', 'deferred')")
+        try await test.record.writeTables { connection in
+            for name in Self.all(engine) { try connection.execute("DROP INDEX \(name)") }
+            try connection.execute("INSERT INTO search_state (name, value) VALUES ('value_indexes', 'deferred')")
         }
-        let reopened = try CareRecord(path: test.path)
-        #expect(try await indexes(reopened) == Self.all)
+        let reopened = try await test.reopened()
+        #expect(try await indexes(reopened) == Self.all(engine))
         #expect(try await !marked(reopened))
         #expect(try await found(reopened, "identifier=urn:council|c4") == ["p4"])
     }
 
     @Test func aFullReindexEndsWithEveryIndex() async throws {
+        // SQLite's re-index takes the indexes down; PostgreSQL's keeps them up.
         let test = try TestRecord()
         try await load(6, into: test.record)
         // A store whose rows an older release built is re-indexed when opened.
@@ -142,7 +160,7 @@ struct BulkLoadTests {
         }
         #expect(try await found(test.record, "identifier=urn:council|c5").isEmpty, "the rows are gone before the re-index")
         let reopened = try CareRecord(path: test.path)
-        #expect(try await indexes(reopened) == Self.all)
+        #expect(try await indexes(reopened) == Self.all(.sqlite))
         #expect(try await !marked(reopened))
         #expect(try await found(reopened, "identifier=urn:council|c5") == ["p5"])
     }

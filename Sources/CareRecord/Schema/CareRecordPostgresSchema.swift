@@ -88,7 +88,11 @@ enum CareRecordPostgresSchema {
         CREATE TABLE search_fulltext (
             seq bigint PRIMARY KEY, narrative tsvector NOT NULL, content tsvector NOT NULL
         );
-        CREATE INDEX search_fulltext_narrative ON search_fulltext USING gin (narrative);
-        CREATE INDEX search_fulltext_content ON search_fulltext USING gin (content);
-        """
+        """ + fullTextIndexes.map { $0.sql + ";\n" }.joined()
+
+    /// Taken down for a bulk load with the value indexes (`ValueIndexes`).
+    static let fullTextIndexes: [(name: String, sql: String)] = [
+        ("search_fulltext_narrative", "CREATE INDEX search_fulltext_narrative ON search_fulltext USING gin (narrative)"),
+        ("search_fulltext_content", "CREATE INDEX search_fulltext_content ON search_fulltext USING gin (content)"),
+    ]
 }

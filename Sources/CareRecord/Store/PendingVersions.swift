@@ -86,13 +86,13 @@ final class PendingVersions {
     /// `resource` rows, then moved pointers (a pointer refers to its version's `seq`).
     func takeBatches() -> [RowBatch] {
         guard !versions.isEmpty else { return [] }
-        var versionRows = RowBatch(Self.insertVersions, width: 8)
+        var versionRows = RowBatch(Self.insertVersions, width: 8, copy: Self.copyVersions)
         versionRows.rows = versions.map { version in
             [.integer(version.sequence), .text(version.key.type), .text(version.key.id), version.version.sqlValue,
              .integer(version.lastUpdated.millisecondsSince1970), .text(version.method.rawValue), version.created.sqlValue,
              version.body.map(SQLValue.blob) ?? .null]
         }
-        var inserted = RowBatch(Self.insertResources, width: 6)
+        var inserted = RowBatch(Self.insertResources, width: 6, copy: Self.copyResources)
         var moved = RowBatch(Self.moveResources, width: 4)
         for key in order {
             guard let pointer = pointers[key] else { continue }
@@ -123,6 +123,13 @@ final class PendingVersions {
         sentRIDs = [:]
         readAhead = [:]
     }
+
+    /// The rows carry their numbers (`RowNumbers`), which COPY writes into the identity
+    /// columns as `OVERRIDING SYSTEM VALUE` lets the INSERTs.
+    private static let copyVersions = RowBatch.CopyTarget(
+        table: "resource_version", columns: ["seq", "type", "id", "version", "last_updated", "method", "created", "body"])
+    private static let copyResources = RowBatch.CopyTarget(
+        table: "resource", columns: ["rid", "type", "id", "version", "seq", "deleted"])
 
     private static let insertVersions = """
         INSERT INTO resource_version (seq, type, id, version, last_updated, method, created, body) \

@@ -31,7 +31,21 @@ final class RowNumbers {
         return rids.lowerBound
     }
 
+    /// Takes at least `count` numbers of each kind now, when fewer are left: an import knows
+    /// how many rows its batch makes, and asking again mid-batch would wait for the rows being
+    /// copied meanwhile (`SQLBulkCopying`).
+    func reserve(_ count: Int, on connection: any SQLConnection) throws {
+        let wanted = Int64(count)
+        guard sequences.count < wanted || rids.count < wanted else { return }
+        try refill(on: connection, size: max(wanted, size))
+    }
+
     private func refill(on connection: any SQLConnection) throws {
+        try refill(on: connection, size: size)
+        size = min(size * 4, Self.largestBlock)
+    }
+
+    private func refill(on connection: any SQLConnection, size: Int64) throws {
         let row = try connection.fetchOne("SELECT \(Self.advance("resource_version", "seq")), \(Self.advance("resource", "rid"))",
                                           [.integer(size), .integer(size)])
         guard let lastSequence = row?[0].int64, let lastRID = row?[1].int64 else {
@@ -39,7 +53,6 @@ final class RowNumbers {
         }
         sequences = (lastSequence - size + 1)..<(lastSequence + 1)
         rids = (lastRID - size + 1)..<(lastRID + 1)
-        size = min(size * 4, Self.largestBlock)
     }
 
     /// Moves a column's sequence on by `?` and gives the last number taken.

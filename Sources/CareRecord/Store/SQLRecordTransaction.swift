@@ -19,6 +19,11 @@ struct SQLRecordTransaction: StoreTransaction {
     let versions = PendingVersions()
     let index: PendingIndexRows
     let numbers = RowNumbers()
+    private let indexesChecked = Flag()
+
+    private final class Flag {
+        var done = false
+    }
 
     init(connection: any SQLConnection, search: SearchContext, clock: @escaping @Sendable () -> FHIRInstant) {
         self.connection = connection
@@ -96,11 +101,20 @@ struct SQLRecordTransaction: StoreTransaction {
         return sequence
     }
 
-    /// What may wait before it is sent anyway: a Bundle file of any size is one transaction.
-    static let maximumPendingBytes = 32 << 20
+    /// What may wait before it is sent anyway: a Bundle file of any size is one transaction,
+    /// and a large one's rows are copied while the next are made (`MultiRowStatement`), so
+    /// sending often keeps the server busy beside this thread.
+    static let maximumPendingBytes = 1 << 20
 
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String] {
         try finish()
+        // As on SQLite (`SQLiteTransaction.matches`): a search inside a bulk load into an empty
+        // store builds the value indexes first, rather than read whole tables once per resource
+        // that asks. Asked once a transaction.
+        if !indexesChecked.done {
+            if try ValueIndexes.areDown(connection) { try ValueIndexes.build(connection) }
+            indexesChecked.done = true
+        }
         let parsed = try SearchQueryParser(context: search, clock: clock).conditional(query)
         return try SearchExecutor(connection: connection, context: search).ids(parsed, limit: limit)
     }

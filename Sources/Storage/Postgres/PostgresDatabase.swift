@@ -99,6 +99,22 @@ public final class PostgresDatabase: SQLDatabase {
         try await statements.withSession { session in try await session.fetchAllAsync(sql, arguments) }
     }
 
+    /// Runs each statement on a pooled connection of its own, outside any transaction, at
+    /// most `width` at once: maintenance after a bulk load (index builds, VACUUM), which the
+    /// server runs one statement to a process, so side by side they use more than one core.
+    /// Throws the first failure, after the statements already started have ended.
+    public func runEach(_ commands: [String], width: Int) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var rest = commands[...]
+            func startNext() {
+                guard let sql = rest.popFirst() else { return }
+                group.addTask { try await self.statements.withSession { try await $0.executeAsync(sql) } }
+            }
+            for _ in 0..<max(1, width) { startNext() }
+            while try await group.next() != nil { startNext() }
+        }
+    }
+
     /// Closes every connection. The database is unusable afterwards.
     public func close() {
         writer.close()

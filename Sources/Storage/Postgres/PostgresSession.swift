@@ -13,7 +13,7 @@ import PostgresNIO
 /// Why synchronous: the record's write logic runs inside one engine transaction as plain
 /// synchronous code (SQLite's transactions are a synchronous closure in GRDB), and is written
 /// once for both engines (`StoreTransaction`).
-final class PostgresSession: SQLConnection, @unchecked Sendable {
+final class PostgresSession: SQLBulkCopying, @unchecked Sendable {
     let connection: PostgresConnection
     let logger: Logger
 
@@ -71,11 +71,23 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
         }
     }
 
+    /// Runs one statement, never prepared, for a caller on Swift's concurrency pool: for
+    /// maintenance (an index build, a VACUUM), which a prepared statement cannot carry.
+    func executeAsync(_ sql: String) async throws {
+        precondition(unanswered.isEmpty, "statements sent without waiting belong to a synchronous session")
+        do {
+            _ = try await query(sql, []).answer.get()
+        } catch {
+            throw PostgresErrors.storageError(error, sql: sql)
+        }
+    }
+
     /// This connection's prepared statements. Changed only by the one caller using the session,
     /// or on the event loop while that caller waits for the answer.
     private var statements = PreparedStatements()
 
     private func rows(_ sql: String, _ arguments: [SQLValue]) throws -> EventLoopFuture<[PostgresRow]> {
+        settleCopies()
         let key = PreparedStatements.Key(sql, arguments)
         if let prepared = statements.lookUp(key) {
             return executing(prepared, key, arguments)
@@ -117,11 +129,62 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
     /// write's BEGIN and lock: each round trip waited for costs a request this thread's wake-up
     /// as well as the network's, and a search by identifier was mostly those.
     func send(_ sql: String, _ arguments: [SQLValue] = []) throws {
-        unanswered.append(try query(sql, arguments))
+        let sent = try query(sql, arguments)
+        unanswered.append((sent.answer.map { _ in }, sent.sql))
     }
 
     /// Statements sent and not yet checked, with their text for an error's detail.
-    private var unanswered: [(answer: EventLoopFuture<PostgresQueryResult>, sql: String)] = []
+    private var unanswered: [(answer: EventLoopFuture<Void>, sql: String)] = []
+
+    /// Copies `rows` into `table` (`COPY ... FROM STDIN`) without waiting: a task encodes
+    /// and streams them while this thread goes on (a bulk load makes the
+    /// next rows meanwhile). Copies run one after another, in the order they were started, and
+    /// any other statement waits for them to end before it is sent (`settleCopies`), so the
+    /// connection runs everything in the order it was asked. A failed copy is checked as an
+    /// unanswered statement is: the next statement waited for throws its error.
+    func copy(into table: String, columns: [String], rows: [[SQLValue]]) throws {
+        guard !rows.isEmpty else { return }
+        let connection = connection
+        let logger = logger
+        let previous = copying
+        let promise = connection.eventLoop.makePromise(of: Void.self)
+        promise.completeWithTask {
+            // After a failed copy the transaction has failed: the rest are not sent.
+            try await previous?.get()
+            // Encoded here, on the connection's thread, rather than on the caller's, which
+            // is busy making the next rows.
+            let data = Self.copyData(rows)
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                var rest = data
+                while rest.readableBytes > 0, let chunk = rest.readSlice(length: min(rest.readableBytes, Self.copyChunkBytes)) {
+                    try await writer.write(chunk)
+                }
+            }
+        }
+        copying = promise.futureResult
+        unanswered.append((promise.futureResult, "COPY \(table)"))
+    }
+
+    private static func copyData(_ rows: [[SQLValue]]) -> ByteBuffer {
+        var data = ByteBufferAllocator().buffer(capacity: 0)
+        for row in rows { PostgresCopyText.append(row, to: &data) }
+        return data
+    }
+
+    /// What one write to the server carries of a copy: large enough to keep it busy, small
+    /// enough that PostgresNIO's back-pressure applies.
+    static let copyChunkBytes = 1 << 20
+
+    /// The last copy started and not yet waited for (each copy waits for the one before).
+    private var copying: EventLoopFuture<Void>?
+
+    /// Waits for the copies started so far, before any other statement is sent. Their errors
+    /// are left to `unanswered`, so that a ROLLBACK after a failed copy is still sent.
+    private func settleCopies() {
+        guard let copying else { return }
+        self.copying = nil
+        _ = try? copying.wait()
+    }
 
     private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
         let sent = try query(sql, arguments)
@@ -147,6 +210,7 @@ final class PostgresSession: SQLConnection, @unchecked Sendable {
     }
 
     private func query(_ sql: String, _ arguments: [SQLValue]) throws -> (answer: EventLoopFuture<PostgresQueryResult>, sql: String) {
+        settleCopies()
         let (text, count) = PostgresPlaceholders.numbered(sql)
         guard count == arguments.count else {
             throw StorageError(.invalidStatement, detail: "\(count) placeholders, \(arguments.count) arguments: \(text)")

@@ -8,13 +8,22 @@
 /// earlier batch in the same statement. A statement holds at most `maximumArguments` values and
 /// about `maximumBytes` of text and blobs; a batch too big for one is split across several.
 /// (SQLite takes no INSERT inside WITH; its writer sends rows through prepared statements.)
+///
+/// When the batches hold at least `copyThreshold` rows and the connection can copy
+/// (`SQLBulkCopying`), the batches that name a copy target are copied instead, in the same
+/// order among the statements: a bulk load then costs the server less, and the caller goes on
+/// making the next rows while these go in.
 public enum MultiRowStatement {
     /// PostgreSQL takes at most 65,535 bound values in one statement.
     public static let maximumArguments = 60_000
     /// Keeps one statement's message to the server moderate even when rows carry large bodies.
     public static let maximumBytes = 8 << 20
 
+    /// Below this, one statement (one round trip) beats a COPY per table.
+    public static let copyThreshold = 1_000
+
     public static func send(_ batches: [RowBatch], on connection: any SQLConnection) throws {
+        let copier = batches.reduce(0) { $0 + $1.rows.count } >= copyThreshold ? connection as? any SQLBulkCopying : nil
         var parts: [String] = []
         var arguments: [SQLValue] = []
         var bytes = 0
@@ -28,6 +37,11 @@ public enum MultiRowStatement {
             bytes = 0
         }
         for batch in batches where !batch.rows.isEmpty {
+            if let copier, let target = batch.copy {
+                try sendStatement()
+                try copier.copy(into: target.table, columns: target.columns, rows: batch.rows)
+                continue
+            }
             let tuple = "(" + Array(repeating: "?", count: batch.width).joined(separator: ", ") + ")"
             var count = 0
             func closePart() {

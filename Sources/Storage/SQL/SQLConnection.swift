@@ -28,6 +28,16 @@ extension SQLConnection {
     }
 }
 
+/// A connection that can stream many rows into a table at once (PostgreSQL's COPY), several
+/// times faster than INSERT statements for the server and without the statement text.
+public protocol SQLBulkCopying: SQLConnection {
+    /// Starts copying `rows` (each with one value per column) into `table` and may return
+    /// before they are in: statements run afterwards on the connection run after the copy, and
+    /// a failed copy fails the next statement that waits for its answer, as a failed statement
+    /// would, so a transaction never commits without its rows.
+    func copy(into table: String, columns: [String], rows: [[SQLValue]]) throws
+}
+
 /// The two engines: the embedded file and the server.
 public enum SQLEngine: String, Sendable, CaseIterable {
     case sqlite

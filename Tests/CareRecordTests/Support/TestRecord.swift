@@ -11,16 +11,29 @@ import TestSupport
 final class TestRecord: Sendable {
     let folder: URL
     let record: CareRecord
+    /// The PostgreSQL schema's address, for a record there.
+    let postgresAddress: String?
 
     init() throws {
         folder = Self.newFolder()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         record = try CareRecord(path: folder.appendingPathComponent("record.sqlite").path, environment: Self.environment())
+        postgresAddress = nil
     }
 
-    private init(folder: URL, record: CareRecord) {
+    private init(folder: URL, record: CareRecord, postgresAddress: String) {
         self.folder = folder
         self.record = record
+        self.postgresAddress = postgresAddress
+    }
+
+    /// The same store opened again, as a restarted process opens it (for a test that checks
+    /// what opening mends).
+    func reopened() async throws -> CareRecord {
+        if let postgresAddress {
+            return try await CareRecord.open(postgres: try PostgresAddress(postgresAddress), maximumReaders: 3)
+        }
+        return try CareRecord(path: path)
     }
 
     /// A fresh record on `engine`.
@@ -29,12 +42,13 @@ final class TestRecord: Sendable {
         case .sqlite:
             return try TestRecord()
         case .postgres:
-            let record = try await CareRecord.open(postgres: try PostgresAddress(try TestEngines.freshSchemaAddress()),
-                                                   environment: environment(), maximumReaders: 3)
+            let address = try TestEngines.freshSchemaAddress()
+            let record = try await CareRecord.open(postgres: try PostgresAddress(address), environment: environment(),
+                                                   maximumReaders: 3)
             // A folder all the same, for the files a test imports.
             let folder = newFolder()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            return TestRecord(folder: folder, record: record)
+            return TestRecord(folder: folder, record: record, postgresAddress: address)
         }
     }
 

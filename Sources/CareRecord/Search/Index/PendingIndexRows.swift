@@ -45,10 +45,15 @@ final class PendingIndexRows {
     }()
 
     func add(_ rid: Int64, type: String, index: ResourceIndex, sequence: Int64) {
+        // The indexer's entries are distinct, and each makes a distinct row but for composites,
+        // whose two kinds of second value share columns: those rows are made distinct here, as
+        // a COPY has no ON CONFLICT to drop a repeat.
+        var composites: Set<[SQLValue]> = []
         for entry in index.entries {
             guard let pid = ids.pid(type, entry.parameter), let row = SearchIndexTable.row(rid: rid, pid: pid, entry.value) else {
                 continue
             }
+            if row.table == .composite, !composites.insert(row.values).inserted { continue }
             rows.append(Row(table: row.table.name, rid: rid, values: row.values))
         }
         if let text = index.text {
@@ -83,22 +88,26 @@ final class PendingIndexRows {
         let byTable = Dictionary(grouping: rows, by: \.table)
         rows = []
         return Self.inserts.compactMap { table, batch in
-            byTable[table].map { RowBatch(batch.sql, width: batch.width, rows: $0.map(\.values)) }
+            byTable[table].map { RowBatch(batch.sql, width: batch.width, rows: $0.map(\.values), copy: batch.copy) }
         }
     }
 
     /// Each table's INSERT, in the order tables are sent.
     private static let inserts: [(table: String, batch: RowBatch)] = valueInserts() + [
-        (table: "search_fulltext", batch: RowBatch(fullTextInsert, width: 3)),
+        (table: "search_fulltext", batch: RowBatch(fullTextInsert, width: 3, copy: fullTextCopy)),
         (table: "search_position", batch: RowBatch(positionInsert, width: 3)),
     ]
 
     private static func valueInserts() -> [(table: String, batch: RowBatch)] {
         SearchIndexTable.allCases.map { table in
             let sql = "INSERT INTO \(table.name) (\(table.columns)) VALUES $VALUES ON CONFLICT DO NOTHING"
-            return (table: table.name, batch: RowBatch(sql, width: table.columnCount))
+            let copy = RowBatch.CopyTarget(table: table.name, columns: table.columns.components(separatedBy: ", "))
+            return (table: table.name, batch: RowBatch(sql, width: table.columnCount, copy: copy))
         }
     }
+
+    /// A `tsvector`'s text input is what COPY reads into the column, as the INSERT's cast does.
+    private static let fullTextCopy = RowBatch.CopyTarget(table: "search_fulltext", columns: ["seq", "narrative", "content"])
 
     private static let fullTextInsert = """
         INSERT INTO search_fulltext (seq, narrative, content) \

@@ -65,8 +65,7 @@ public struct Importer: Sendable {
                               progress: @Sendable (ImportProgress) -> Void) async throws {
         let reader: LineReader
         do { reader = try LineReader(path: file) } catch { throw Failure.unreadable(file) }
-        let parser = JSONParser()
-        var batch: [JSON] = []
+        var batch: [ArraySlice<UInt8>] = []
         var lines: [Int] = []
         var writing: (lines: [Int], write: ImportWrite)?
         func settle() async throws {
@@ -83,9 +82,13 @@ public struct Importer: Sendable {
         }
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            let prepared = record.prepareImport(batch)
+            let (parsed, prepared) = await Self.parseAndPrepare(batch, lines: lines, for: record)
+            for (line, error) in parsed.failures {
+                try report(ImportSummary.Failure(file: file, location: "line \(line)",
+                                                 error: RecordError(.invalid, .structure, "not valid JSON: \(error)")), &summary)
+            }
             try await settle()
-            writing = (lines, record.beginImport(prepared))
+            writing = (parsed.lines, record.beginImport(prepared))
             batch.removeAll(keepingCapacity: true)
             lines.removeAll(keepingCapacity: true)
             if strict { try await settle() }
@@ -98,13 +101,8 @@ public struct Importer: Sendable {
                     continue
                 }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                do {
-                    batch.append(try parser.parse(line))
-                    lines.append(reader.lineNumber)
-                } catch {
-                    try report(ImportSummary.Failure(file: file, location: "line \(reader.lineNumber)",
-                                                     error: RecordError(.invalid, .structure, "not valid JSON: \(error)")), &summary)
-                }
+                batch.append(line)
+                lines.append(reader.lineNumber)
                 if batch.count >= batchSize { try await flush() }
             }
             try await flush()
@@ -115,6 +113,37 @@ public struct Importer: Sendable {
             throw error
         }
         summary.bytesRead += reader.bytesRead
+    }
+
+    /// Parses a batch's lines and prepares what parsed (`CareRecord.prepareImport`) on a
+    /// thread of its own. Not on the caller's: Swift's tasks run on NIO's event loops here
+    /// (`joinedup`'s main), and a loader busy for half a second on one held back whatever else
+    /// that loop had to do meanwhile, the writer's COPY task and its connection's I/O included
+    /// (an import to PostgreSQL ran on one core's worth of time).
+    private static func parseAndPrepare(_ batch: [ArraySlice<UInt8>], lines: [Int],
+                                        for record: CareRecord) async -> (ParsedLines, ImportBatch) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let parser = JSONParser()
+                var parsed = ParsedLines()
+                var resources: [JSON] = []
+                for (text, line) in zip(batch, lines) {
+                    do {
+                        resources.append(try parser.parse(text))
+                        parsed.lines.append(line)
+                    } catch {
+                        parsed.failures.append((line, "\(error)"))
+                    }
+                }
+                continuation.resume(returning: (parsed, record.prepareImport(resources)))
+            }
+        }
+    }
+
+    /// The line numbers of a batch's lines that parsed, and why the others did not.
+    private struct ParsedLines: Sendable {
+        var lines: [Int] = []
+        var failures: [(line: Int, error: String)] = []
     }
 
     private func importBundle(_ file: String, into summary: inout ImportSummary,

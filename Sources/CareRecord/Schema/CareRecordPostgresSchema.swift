@@ -90,6 +90,14 @@ enum CareRecordPostgresSchema {
         );
         """ + fullTextIndexes.map { $0.sql + ";\n" }.joined()
 
+    /// The record tables' secondary indexes (in `record` above), which no write reads:
+    /// taken down for a bulk load with the value indexes (`ValueIndexes`).
+    static let recordIndexes: [(name: String, sql: String)] = [
+        ("resource_version_type_seq", "CREATE INDEX resource_version_type_seq ON resource_version (type, seq)"),
+        ("resource_version_updated", "CREATE INDEX resource_version_updated ON resource_version (last_updated)"),
+        ("resource_type_rid", "CREATE INDEX resource_type_rid ON resource (type, rid)"),
+    ]
+
     /// Taken down for a bulk load with the value indexes (`ValueIndexes`).
     static let fullTextIndexes: [(name: String, sql: String)] = [
         ("search_fulltext_narrative", "CREATE INDEX search_fulltext_narrative ON search_fulltext USING gin (narrative)"),

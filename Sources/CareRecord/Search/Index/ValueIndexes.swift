@@ -25,7 +25,8 @@ enum ValueIndexes {
     static func indexes(_ engine: SQLEngine) -> [(name: String, sql: String)] {
         switch engine {
         case .sqlite: SearchIndexSchema.valueIndexes
-        case .postgres: SearchIndexSchema.valueIndexes + CareRecordPostgresSchema.fullTextIndexes
+        case .postgres:
+            SearchIndexSchema.valueIndexes + CareRecordPostgresSchema.fullTextIndexes + CareRecordPostgresSchema.recordIndexes
         }
     }
 

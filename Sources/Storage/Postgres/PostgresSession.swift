@@ -137,11 +137,11 @@ final class PostgresSession: SQLBulkCopying, @unchecked Sendable {
     private var unanswered: [(answer: EventLoopFuture<Void>, sql: String)] = []
 
     /// Copies `rows` into `table` (`COPY ... FROM STDIN`) without waiting: a task encodes
-    /// and streams them while this thread goes on (a bulk load makes the
-    /// next rows meanwhile). Copies run one after another, in the order they were started, and
-    /// any other statement waits for them to end before it is sent (`settleCopies`), so the
-    /// connection runs everything in the order it was asked. A failed copy is checked as an
-    /// unanswered statement is: the next statement waited for throws its error.
+    /// and streams them while this thread goes on (a bulk load makes the next rows meanwhile).
+    /// Copies run one after another, in the order they were started, and any other statement
+    /// waits for them to end before it is sent (`settleCopies`), so the connection runs
+    /// everything in the order it was asked. A failed copy is checked as an unanswered
+    /// statement is: the next statement waited for throws its error.
     func copy(into table: String, columns: [String], rows: [[SQLValue]]) throws {
         guard !rows.isEmpty else { return }
         let connection = connection
@@ -151,8 +151,8 @@ final class PostgresSession: SQLBulkCopying, @unchecked Sendable {
         promise.completeWithTask {
             // After a failed copy the transaction has failed: the rest are not sent.
             try await previous?.get()
-            // Encoded here, on the connection's thread, rather than on the caller's, which
-            // is busy making the next rows.
+            // Encoded in the task, not on the caller's thread, which is busy making the next
+            // rows.
             let data = Self.copyData(rows)
             try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                 var rest = data

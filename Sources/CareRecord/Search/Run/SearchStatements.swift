@@ -1,0 +1,186 @@
+import FHIR
+import Storage
+
+/// The statements of a search, and how their rows are read, apart from any connection: a
+/// search runs them on a read transaction's connection (`SearchExecutor`) or, on PostgreSQL
+/// when it needs no common snapshot, one at a time on pooled connections
+/// (`SearchExecutor.runWithoutTransaction`).
+struct SearchStatements {
+    struct Statement {
+        let sql: String
+        let arguments: [SQLValue]
+    }
+
+    /// The sets whose size chooses the driving set (`SearchExecutor.planned`): each probed
+    /// up to `probeLimit` rows. Empty when nothing is to be chosen.
+    static func probes(_ query: SearchQuery) -> [(clause: Int, statement: Statement?)] {
+        let sets = query.clauses.enumerated().compactMap { index, clause -> (Int, RidSet)? in
+            if case .within(let set) = clause { return (index, set) }
+            return nil
+        }
+        let byID = query.clauses.contains { if case .ids = $0 { true } else { false } }
+        guard sets.count > 1 || (byID && !sets.isEmpty) else { return [] }
+        return sets.map { index, set in
+            // An `_id` condition drives on its own, and a reverse chain's set (every resource
+            // its sources refer to) is never probed: it drives only when nothing else can.
+            if byID { return (index, nil) }
+            if case .referencedBy = set { return (index, nil) }
+            var arguments: [SQLValue] = []
+            let sql = "SELECT count(*) FROM (\(set.sql(&arguments)) LIMIT \(probeLimit)) AS probe"
+            return (index, Statement(sql: sql, arguments: arguments))
+        }
+    }
+
+    static let probeLimit = 1_000
+
+    /// `query` with every set but the driver tested per candidate: the smallest probed set
+    /// drives (`counts` by clause, nil for one not probed), a reverse chain only when no set
+    /// was probed, and with an `_id` condition none.
+    static func planned(_ query: SearchQuery, probes: [(clause: Int, statement: Statement?)], counts: [Int64?]) -> SearchQuery {
+        guard !probes.isEmpty else { return query }
+        let byID = query.clauses.contains { if case .ids = $0 { true } else { false } }
+        var driver: Int?
+        if !byID {
+            var smallest = Int64.max
+            for (probe, count) in zip(probes, counts) {
+                guard let count else {
+                    if driver == nil { driver = probe.clause }
+                    continue
+                }
+                if count < smallest { (smallest, driver) = (count, probe.clause) }
+            }
+        }
+        var clauses = query.clauses
+        for probe in probes where probe.clause != driver {
+            if case .within(let set) = clauses[probe.clause] { clauses[probe.clause] = .member(set) }
+        }
+        return query.with(clauses: clauses)
+    }
+
+    /// The page in one statement: the matches' rids and sort keys in order, one more than
+    /// the page holds (to know whether another follows), each with its current version.
+    static func page(_ query: SearchQuery) -> Statement {
+        let source = MatchSource(query)
+        var arguments = source.withArguments
+        let keys = query.sort.enumerated().map { index, key -> String in
+            arguments += key.arguments
+            return "\(key.expression) AS k\(index)"
+        }
+        arguments += source.filterArguments
+        var filter = source.filter
+        if let cursor = query.cursor { filter += " AND " + SearchSorting.after(cursor, keys: query.sort, arguments: &arguments) }
+        arguments.append((query.count + 1).sqlValue)
+        let matches = """
+            \(source.with)SELECT \(source.select)\(keys.isEmpty ? "" : ", " + keys.joined(separator: ", ")) \
+            FROM \(source.from) WHERE \(filter) ORDER BY \(SearchSorting.orderBy(query.sort)) LIMIT ?
+            """
+        // The outer rows are named `r` with the keys' names, so the page's order is written
+        // as the matches' is.
+        let sql = """
+            SELECT r.*, x.type, x.id, v.\(RecordReads.versionColumns.replacingOccurrences(of: ", ", with: ", v.")) \
+            FROM (\(matches)) AS r JOIN resource x ON x.rid = r.rid JOIN resource_version v ON v.seq = x.seq \
+            ORDER BY \(SearchSorting.orderBy(query.sort))
+            """
+        return Statement(sql: sql, arguments: arguments)
+    }
+
+    /// The page's matches, and the cursor of the next page when there is one.
+    static func readPage(_ rows: [SQLRow], _ query: SearchQuery) -> (matches: [(rid: Int64, version: StoredVersion)], next: SearchCursor?) {
+        let keys = query.sort.count
+        var matches: [(rid: Int64, version: StoredVersion)] = []
+        for (index, row) in rows.enumerated() {
+            if index == query.count {
+                let last = rows[index - 1]
+                return (matches, SearchCursor(values: (0..<keys).map { last[1 + $0] }, rid: last[0].int64 ?? 0))
+            }
+            let key = ResourceKey(row[1 + keys].string ?? "", row[2 + keys].string ?? "")
+            matches.append((row[0].int64 ?? 0, RecordReads.storedVersion(key: key, row: row, offset: 3 + keys)))
+        }
+        return (matches, nil)
+    }
+
+    /// How the total is known: free when the first page holds every match (`counted`), or
+    /// by a statement whose count `total(from:)` reads; nil when none is asked for.
+    enum Total {
+        case counted(Int)
+        case statement(Statement, exact: Bool)
+    }
+
+    static func total(_ query: SearchQuery, firstPageCount: Int?) -> Total? {
+        if query.total == .none && query.count > 0 { return nil }
+        if let firstPageCount { return .counted(firstPageCount) }
+        let source = MatchSource(query)
+        var arguments = source.withArguments + source.filterArguments
+        let matches = "\(source.with)SELECT \(source.select) FROM \(source.from) WHERE \(source.filter)"
+        // `_summary=count` (a count of 0) asks for nothing but the total.
+        if query.total == .accurate || query.count == 0 {
+            return .statement(Statement(sql: "SELECT count(*) FROM (\(matches)) AS m", arguments: arguments), exact: true)
+        }
+        arguments.append((SearchExecutor.estimateLimit + 1).sqlValue)
+        return .statement(Statement(sql: "SELECT count(*) FROM (\(matches) LIMIT ?) AS m", arguments: arguments), exact: false)
+    }
+
+    /// The total from its statement's count: an estimate past `estimateLimit` is left out.
+    static func total(from count: Int64?, exact: Bool) -> Int? {
+        let count = count ?? 0
+        if exact { return Int(count) }
+        return count > SearchExecutor.estimateLimit ? nil : Int(count)
+    }
+
+    /// The WHERE text over `resource r` for the query's types and clauses.
+    static func where_(_ query: SearchQuery, _ arguments: inout [SQLValue]) -> String {
+        var terms: [String] = []
+        if !query.types.isEmpty {
+            terms.append("r.type \(RidSet.inList(query.types.count))")
+            arguments += query.types.map(\.sqlValue)
+        }
+        terms.append("r.deleted = 0")
+        for clause in query.clauses { terms.append(clause.sql(&arguments)) }
+        return terms.joined(separator: " AND ")
+    }
+}
+
+/// Where a search's matches come from: `[with]SELECT select FROM from WHERE filter`, the
+/// matches named `r` with their `rid` as `r.rid`; arguments in text order: the `with` part's
+/// first, then (after any sort keys in the select list) the filter's.
+///
+/// Normally the `resource` rows, each tested for type, deletion and every clause. When one
+/// set drives the search, the order is by `rid` and no clause reads the resource row
+/// itself, the driving set's rids are the source instead and the `resource` table is never
+/// read: every set yields only live resources of the searched types (a resource's index
+/// rows are removed when it is deleted, and a parameter number belongs to one type), so
+/// the test would only cost a random row lookup per match, a thousand of them for a common
+/// surname's page and total. The set is MATERIALIZED: flattened into the outer query,
+/// SQLite would rather walk a whole type in `rid` order than sort a few rids (a `_has`
+/// over 100,000 patients). A set may name a resource twice (two matching names), hence the
+/// DISTINCT.
+struct MatchSource {
+    var with = ""
+    var withArguments: [SQLValue] = []
+    var select = "r.rid"
+    var from = "resource r"
+    var filter = "TRUE"
+    var filterArguments: [SQLValue] = []
+
+    init(_ query: SearchQuery) {
+        var driver: RidSet?
+        var others: [SearchClause] = []
+        var readsRow = !query.sort.isEmpty
+        for clause in query.clauses {
+            switch clause {
+            case .within(let set) where driver == nil: driver = set
+            case .within: readsRow = true
+            case .ids, .row: readsRow = true
+            case .member, .without, .having: others.append(clause)
+            }
+        }
+        guard let driver, !readsRow else {
+            filter = SearchStatements.where_(query, &filterArguments)
+            return
+        }
+        with = "WITH d(rid) AS MATERIALIZED (\(driver.sql(&withArguments))) "
+        select = "DISTINCT r.rid"
+        from = "d r"
+        filter = others.isEmpty ? "TRUE" : others.map { $0.sql(&filterArguments) }.joined(separator: " AND ")
+    }
+}

@@ -8,6 +8,8 @@ public struct AppConfiguration: Sendable {
     /// Where the record is kept: a SQLite file (`PATH` or `sqlite:PATH`) or a PostgreSQL
     /// database (`postgres://...`); see `StoreLocation`.
     public var database: String
+    /// A streaming replica of a PostgreSQL `database` that takes reads (`postgres://...`).
+    public var readReplica: String?
     public var logLevel: Logger.Level
     /// Largest request body accepted; larger ones get 413 before they are read.
     public var maxBodyBytes: Int
@@ -15,10 +17,12 @@ public struct AppConfiguration: Sendable {
     public var maxJSONDepth: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "joinedup.sqlite",
-                logLevel: Logger.Level = .info, maxBodyBytes: Int = 64 << 20, maxJSONDepth: Int = 64) {
+                readReplica: String? = nil, logLevel: Logger.Level = .info, maxBodyBytes: Int = 64 << 20,
+                maxJSONDepth: Int = 64) {
         self.host = host
         self.port = port
         self.database = database
+        self.readReplica = readReplica
         self.logLevel = logLevel
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth

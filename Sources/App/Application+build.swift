@@ -16,7 +16,7 @@ public func buildApplication(_ configuration: AppConfiguration,
         return logger
     }()
     let location = try StoreLocation(configuration.database)
-    let record = try await CareRecord.open(location)
+    let record = try await CareRecord.open(location, readReplica: try configuration.readReplica.map(PostgresAddress.init))
     let router = buildRouter(record: record, configuration: configuration)
     var app = Application(
         router: router,
@@ -25,7 +25,9 @@ public func buildApplication(_ configuration: AppConfiguration,
         logger: logger
     )
     app.beforeServerStarts {
-        logger.info("store ready", metadata: ["database": "\(location)"])
+        var metadata: Logger.Metadata = ["database": "\(location)"]
+        if let replica = configuration.readReplica { metadata["read-replica"] = "\((try? PostgresAddress(replica))?.description ?? "")" }
+        logger.info("store ready", metadata: metadata)
     }
     return app
 }

@@ -84,9 +84,10 @@ public final class CareRecord: Sendable {
     /// `maximumReaders` bounds its reader connections (one more is the writer's).
     public static func open(postgres address: PostgresAddress, environment: RecordEnvironment = .live,
                             validator: ResourceValidator = ResourceValidator(), searchIndexing: Bool = true,
-                            maximumReaders: Int = PostgresDatabase.defaultMaximumReaders) async throws -> CareRecord {
+                            maximumReaders: Int = PostgresDatabase.defaultMaximumReaders,
+                            readReplica: PostgresAddress? = nil) async throws -> CareRecord {
         let database = try await PostgresDatabase.open(address, migrations: CareRecordSchema.migrations,
-                                                       maximumReaders: maximumReaders)
+                                                       maximumReaders: maximumReaders, readReplica: readReplica)
         let definitions = FHIRSearchDefinitions.r4
         let indexer = searchIndexing ? SearchContext.indexer : nil
         do {
@@ -112,14 +113,18 @@ public final class CareRecord: Sendable {
     public static func open(_ location: StoreLocation, environment: RecordEnvironment = .live,
                             searchIndexing: Bool = true,
                             writerCacheMegabytes: Int = SQLiteDatabase.defaultWriterCacheMegabytes,
-                            maximumReaders: Int = PostgresDatabase.defaultMaximumReaders) async throws -> CareRecord {
+                            maximumReaders: Int = PostgresDatabase.defaultMaximumReaders,
+                            readReplica: PostgresAddress? = nil) async throws -> CareRecord {
         switch location {
         case .sqlite(let path):
-            try CareRecord(path: path, environment: environment, searchIndexing: searchIndexing,
-                           writerCacheMegabytes: writerCacheMegabytes)
+            if readReplica != nil {
+                throw StorageError(.cannotOpen, detail: "a read replica serves a PostgreSQL record; \(path) is a SQLite file")
+            }
+            return try CareRecord(path: path, environment: environment, searchIndexing: searchIndexing,
+                                  writerCacheMegabytes: writerCacheMegabytes)
         case .postgres(let address):
-            try await open(postgres: address, environment: environment, searchIndexing: searchIndexing,
-                           maximumReaders: maximumReaders)
+            return try await open(postgres: address, environment: environment, searchIndexing: searchIndexing,
+                                  maximumReaders: maximumReaders, readReplica: readReplica)
         }
     }
 

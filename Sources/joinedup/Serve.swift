@@ -13,6 +13,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Where the record is kept: a SQLite file (created if missing) or a postgres://user@host:port/database[?schema=NAME] address. Default: joinedup.sqlite, or joinedup-demo.sqlite with --demo.")
     var database: String?
 
+    @Option(help: "A streaming replica of the PostgreSQL --database (postgres://...) to send reads to: reads, searches and histories go there once it has replayed this server's writes, and to the primary until then.")
+    var readReplica: String?
+
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
 
@@ -48,11 +51,19 @@ struct Serve: AsyncParsableCommand {
         if let database, demo, try storeLocation(database).engine == .postgres {
             throw ValidationError("--demo keeps its area in a SQLite file; leave out --database or name a file")
         }
+        if let readReplica {
+            guard let database, try storeLocation(database).engine == .postgres else {
+                throw ValidationError("--read-replica needs a PostgreSQL --database (postgres://...)")
+            }
+            guard PostgresAddress.isAddress(readReplica) else {
+                throw ValidationError("--read-replica must be a postgres:// address")
+            }
+        }
     }
 
     func run() async throws {
         let database = database ?? (demo ? "joinedup-demo.sqlite" : "joinedup.sqlite")
-        let configuration = AppConfiguration(host: host, port: port, database: database,
+        let configuration = AppConfiguration(host: host, port: port, database: database, readReplica: readReplica,
                                              logLevel: Logger.Level(rawValue: logLevel) ?? .info, maxBodyBytes: maxBodyBytes,
                                              maxJSONDepth: maxJSONDepth)
         LoggingSystem.bootstrap { label in

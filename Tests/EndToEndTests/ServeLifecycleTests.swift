@@ -83,5 +83,15 @@ struct ServeLifecycleTests {
         let run = try await JoinedUpProcess.run(["serve", "--log-level", "loud"], in: folder.url)
         #expect(run.status != 0)
         #expect(run.errors.contains("--log-level"))
+        // A read replica serves a PostgreSQL record, and is itself a postgres:// address.
+        let onFile = try await JoinedUpProcess.run(["serve", "--database", folder.path("record.sqlite"),
+                                                    "--read-replica", "postgres://joinedup@127.0.0.1:1/joinedup"], in: folder.url)
+        #expect(onFile.status != 0)
+        #expect(onFile.errors.contains("--read-replica needs a PostgreSQL --database"), "\(onFile.errors)")
+        let notAnAddress = try await JoinedUpProcess.run(["serve", "--database", "postgres://joinedup@127.0.0.1:1/joinedup",
+                                                          "--read-replica", "replica.sqlite"], in: folder.url)
+        #expect(notAnAddress.status != 0)
+        #expect(notAnAddress.errors.contains("--read-replica must be a postgres:// address"), "\(notAnAddress.errors)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("record.sqlite")), "nothing was opened")
     }
 }

@@ -13,7 +13,18 @@ public struct PostgresAddress: Sendable, CustomStringConvertible {
     public let database: String
     public let requireTLS: Bool
     /// The schema the record lives in; nil for PostgreSQL's default (`public`).
-    public let schema: String?
+    public private(set) var schema: String?
+
+    /// This address as a read replica of `primary`: the same record, so the primary's schema
+    /// when this one names none; a different one is refused.
+    public func replica(of primary: PostgresAddress) throws -> PostgresAddress {
+        guard schema == nil || schema == primary.schema else {
+            throw StorageError(.cannotOpen, detail: "a read replica holds the primary's schema (\(primary.schema ?? "public")), not \(schema ?? "public")")
+        }
+        var replica = self
+        replica.schema = primary.schema
+        return replica
+    }
 
     /// Whether `text` names a PostgreSQL server rather than a SQLite file.
     public static func isAddress(_ text: String) -> Bool {

@@ -24,15 +24,23 @@ public final class PostgresDatabase: SQLDatabase {
     let readers: PostgresWorkers
     /// Connections for single statements run from async code (`fetchAll`).
     let statements: PostgresSessionPool
+    /// The read replica that takes reads, when there is one (`--read-replica`).
+    let replica: PostgresReplica?
 
     public static let defaultMaximumReaders = 16
 
     /// Connects, migrates, and returns the database. The first connection is made at once, so
     /// a wrong address fails here with `StorageError.cannotOpen`.
+    ///
+    /// With `readReplica`, reads go to that streaming replica of the same database, once it
+    /// has replayed this process's writes (`PostgresReplica`); an address that is not a
+    /// replica fails here too.
     public static func open(_ address: PostgresAddress, migrations: [Migration],
                             logger: Logger = Logger(label: "joinedup.storage"),
-                            maximumReaders: Int = defaultMaximumReaders) async throws -> PostgresDatabase {
-        let database = try PostgresDatabase(address: address, logger: logger, maximumReaders: maximumReaders)
+                            maximumReaders: Int = defaultMaximumReaders,
+                            readReplica: PostgresAddress? = nil) async throws -> PostgresDatabase {
+        let database = try PostgresDatabase(address: address, logger: logger, maximumReaders: maximumReaders,
+                                            readReplica: try readReplica?.replica(of: address))
         let lock = address.writerLock
         let schema = address.schema
         do {
@@ -40,6 +48,7 @@ public final class PostgresDatabase: SQLDatabase {
                 if let schema { try session.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"") }
                 try PostgresMigrator(migrations).apply(on: session, lock: lock, logger: logger)
             }
+            try await database.replica?.check()
         } catch {
             database.close()
             throw error
@@ -47,8 +56,9 @@ public final class PostgresDatabase: SQLDatabase {
         return database
     }
 
-    private init(address: PostgresAddress, logger: Logger, maximumReaders: Int) throws {
+    private init(address: PostgresAddress, logger: Logger, maximumReaders: Int, readReplica: PostgresAddress?) throws {
         self.address = address
+        replica = try readReplica.map { try PostgresReplica(address: $0, maximumReaders: maximumReaders, logger: logger) }
         let configuration = try address.configuration()
         writer = PostgresWorkers(size: 1, label: "joinedup.postgres.writer", configuration: configuration, logger: logger)
         readers = PostgresWorkers(size: maximumReaders, label: "joinedup.postgres.reader", configuration: configuration,
@@ -70,23 +80,40 @@ public final class PostgresDatabase: SQLDatabase {
     public func startWrite<T>(_ body: @escaping @Sendable (any SQLConnection) throws -> T,
                               completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
         let lock = address.writerLock
+        let replica = replica
         writer.start({ session in
-            try Self.transaction(session, begin: "BEGIN") { session in
+            let result = try Self.transaction(session, begin: "BEGIN") { session in
                 // Waited for with the transaction's first statement.
                 try session.send("SELECT pg_advisory_xact_lock(?)", [.integer(lock)])
                 return try body(session)
             }
+            try Self.noteWrite(session, to: replica)
+            return result
         }, completion: completion)
     }
 
     /// Runs `body` on the writer's connection without opening a transaction (it opens its own).
     public func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await writer.run(body)
+        let replica = replica
+        return try await writer.run { session in
+            let result = try body(session)
+            try Self.noteWrite(session, to: replica)
+            return result
+        }
     }
 
-    /// Runs `body` in a read-only snapshot.
+    /// Tells the replica how far the primary's WAL reached after a write committed, before the
+    /// writer answers: a read that follows the write then waits for the replica to replay it.
+    private static func noteWrite(_ session: PostgresSession, to replica: PostgresReplica?) throws {
+        guard let replica else { return }
+        let text = try session.fetchOne(PostgresReplica.currentPositionSQL)?[0].string
+        replica.noteWrite(text.flatMap(PostgresReplica.position) ?? .max)
+    }
+
+    /// Runs `body` in a read-only snapshot, on the replica when it holds this process's writes.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await readers.run { session in
+        let readers = await replicaIsCurrent() ? replica?.readers ?? self.readers : self.readers
+        return try await readers.run { session in
             try Self.transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", readOnly: true, body)
         }
     }
@@ -94,9 +121,21 @@ public final class PostgresDatabase: SQLDatabase {
     /// Runs one query outside any explicit transaction and returns its rows: a single
     /// statement sees one snapshot on its own, and BEGIN and COMMIT would double the round
     /// trips of a read by id. It runs on the caller's task, not a worker thread
-    /// (`PostgresSessionPool`).
+    /// (`PostgresSessionPool`), on the replica when it holds this process's writes.
     public func fetchAll(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
-        try await statements.withSession { session in try await session.fetchAllAsync(sql, arguments) }
+        let pool = await replicaIsCurrent() ? replica?.statements ?? statements : statements
+        return try await pool.withSession { session in try await session.fetchAllAsync(sql, arguments) }
+    }
+
+    /// Whether reads may go to the replica (false without one).
+    private func replicaIsCurrent() async -> Bool {
+        guard let replica else { return false }
+        return await replica.isCurrent()
+    }
+
+    /// Whether a read now would be answered by the replica: for tests and the log.
+    public func readsFromReplica() async -> Bool {
+        await replicaIsCurrent()
     }
 
     /// Runs each statement on a pooled connection of its own, outside any transaction, at
@@ -120,6 +159,7 @@ public final class PostgresDatabase: SQLDatabase {
         writer.close()
         readers.close()
         statements.close()
+        replica?.close()
     }
 
     /// BEGIN is sent without waiting (the first statement waits for it); a read-only

@@ -10,12 +10,20 @@ import TestSupport
 
 /// Runs one test against the real server on a loopback port, over its own SQLite file in a
 /// fresh temporary directory that is removed afterwards, or, when JOINEDUP_TEST_ENGINE is
-/// `postgres` (`scripts/test` runs these suites a second time so), over a schema of its own on
-/// the test PostgreSQL server. The test gets an HTTP client and the record itself, so that it
+/// `postgres` (`scripts/test` runs these suites a second time so, and a third reading from a
+/// replica), over a schema of its own on the test PostgreSQL server. The test gets an HTTP client and the record itself, so that it
 /// can check what was (or was not) stored.
 enum TestServer {
     static var engine: SQLEngine {
         ProcessInfo.processInfo.environment["JOINEDUP_TEST_ENGINE"] == "postgres" ? .postgres : .sqlite
+    }
+
+    /// With JOINEDUP_TEST_READ_REPLICA set (`scripts/test`'s third pass), the servers on
+    /// PostgreSQL read from the test server's streaming replica (`--read-replica`), so every
+    /// HTTP test also checks that a client reads its own writes.
+    static var readReplica: String? {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["JOINEDUP_TEST_READ_REPLICA"] == nil ? nil : environment["JOINEDUP_TEST_POSTGRES_REPLICA"]
     }
 
     static func run<Value: Sendable>(
@@ -50,7 +58,8 @@ enum TestServer {
         case .sqlite: try CareRecord(path: configuration.database, environment: clock.environment)
         case .postgres:
             try await CareRecord.open(postgres: try PostgresAddress(try TestEngines.freshSchemaAddress()),
-                                      environment: clock.environment, maximumReaders: 3)
+                                      environment: clock.environment, maximumReaders: 3,
+                                      readReplica: try readReplica.map(PostgresAddress.init))
         }
         defer { record.close() }
         var logger = Logger(label: "joinedup-apptests")

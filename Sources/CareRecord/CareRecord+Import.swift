@@ -73,7 +73,9 @@ extension CareRecord {
     private func buildValueIndexes() async throws {
         if case .postgres(let database) = engine {
             let missing = try await writeTables { try ValueIndexes.missing($0) }
-            try await database.runEach(missing.map(\.sql), width: Self.maintenanceWidth)
+            // IF NOT EXISTS: another process opening the record may have built one meanwhile.
+            try await database.runEach(missing.map { $0.sql.replacingOccurrences(of: "CREATE INDEX ", with: "CREATE INDEX IF NOT EXISTS ") },
+                                       width: Self.maintenanceWidth)
         }
         _ = try await writeTables { try ValueIndexes.build($0) }
     }

@@ -27,13 +27,18 @@ extension CareRecord {
     /// Parses and runs a search: a bad parameter throws `RecordError` (a 400 naming it)
     /// before anything is read. A page and what it includes are read in one snapshot: one read
     /// transaction, or on PostgreSQL, for a search that includes nothing, one statement
-    /// (`SearchExecutor.runWithoutTransaction`; an estimated total is then counted apart).
+    /// (`SearchExecutor.runsWithoutTransaction`; an estimated total is then counted apart).
     public func search(_ request: SearchRequest) async throws -> (query: SearchQuery, page: SearchPage) {
         let parser = SearchQueryParser(context: search, clock: environment.now, baseURL: request.baseURL)
         let query = try parser.search(types: request.types, parameters: request.parameters, strict: request.strict,
                                       compartment: request.compartment)
-        if case .postgres(let database) = engine, SearchExecutor.runsWithoutTransaction(query) {
-            return (query, try await SearchExecutor.runWithoutTransaction(query, on: database))
+        if case .postgres(let database) = engine {
+            if SearchExecutor.runsWithoutTransaction(query) {
+                return (query, try await SearchExecutor.run(query) { try await database.fetchAll($0.sql, $0.arguments) })
+            }
+            return (query, try await database.readSnapshot { snapshot in
+                try await SearchExecutor.run(query) { try await snapshot.fetchAll($0.sql, $0.arguments) }
+            })
         }
         let context = search
         let page = try await read { connection in try SearchExecutor(connection: connection, context: context).run(query) }

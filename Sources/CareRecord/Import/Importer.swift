@@ -67,6 +67,8 @@ public struct Importer: Sendable {
         do { reader = try LineReader(path: file) } catch { throw Failure.unreadable(file) }
         var batch: [ArraySlice<UInt8>] = []
         var lines: [Int] = []
+        /// Lines of this batch too long to read, reported with its unparsable ones in file order.
+        var tooLong: [Int] = []
         var writing: (lines: [Int], write: ImportWrite)?
         func settle() async throws {
             guard let current = writing else { return }
@@ -81,11 +83,14 @@ public struct Importer: Sendable {
             progress(ImportProgress(bytesRead: reader.bytesRead, stored: summary.stored, pass: nil))
         }
         func flush() async throws {
-            guard !batch.isEmpty else { return }
+            guard !batch.isEmpty || !tooLong.isEmpty else { return }
             let (parsed, prepared) = await Self.parseAndPrepare(batch, lines: lines, for: record)
-            for (line, error) in parsed.failures {
-                try report(ImportSummary.Failure(file: file, location: "line \(line)",
-                                                 error: RecordError(.invalid, .structure, "not valid JSON: \(error)")), &summary)
+            let failures = parsed.failures.map { line, error in
+                (line, RecordError(.invalid, .structure, "not valid JSON: \(error)"))
+            } + tooLong.map { ($0, RecordError(.invalid, .tooLong, "the line is longer than an NDJSON record may be")) }
+            tooLong.removeAll()
+            for (line, error) in failures.sorted(by: { $0.0 < $1.0 }) {
+                try report(ImportSummary.Failure(file: file, location: "line \(line)", error: error), &summary)
             }
             try await settle()
             writing = (parsed.lines, record.beginImport(prepared))
@@ -96,8 +101,7 @@ public struct Importer: Sendable {
         do {
             while let next = try reader.next() {
                 guard case .text(let line) = next else {
-                    try report(ImportSummary.Failure(file: file, location: "line \(reader.lineNumber)", error: RecordError(
-                        .invalid, .tooLong, "the line is longer than an NDJSON record may be")), &summary)
+                    tooLong.append(reader.lineNumber)
                     continue
                 }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }

@@ -87,7 +87,7 @@ public final class PostgresDatabase: SQLDatabase {
                 try session.send("SELECT pg_advisory_xact_lock(?)", [.integer(lock)])
                 return try body(session)
             }
-            try Self.noteWrite(session, to: replica)
+            Self.noteWrite(session, to: replica)
             return result
         }, completion: completion)
     }
@@ -97,24 +97,40 @@ public final class PostgresDatabase: SQLDatabase {
         let replica = replica
         return try await writer.run { session in
             let result = try body(session)
-            try Self.noteWrite(session, to: replica)
+            Self.noteWrite(session, to: replica)
             return result
         }
     }
 
     /// Tells the replica how far the primary's WAL reached after a write committed, before the
     /// writer answers: a read that follows the write then waits for the replica to replay it.
-    private static func noteWrite(_ session: PostgresSession, to replica: PostgresReplica?) throws {
+    /// Never throws: the write has committed, and must not be reported as failed. A position
+    /// that cannot be read keeps reads on the primary until a later write's can
+    /// (`PostgresReplica.noteWrite`).
+    private static func noteWrite(_ session: PostgresSession, to replica: PostgresReplica?) {
         guard let replica else { return }
-        let text = try session.fetchOne(PostgresReplica.currentPositionSQL)?[0].string
-        replica.noteWrite(text.flatMap(PostgresReplica.position) ?? .max)
+        let text = (try? session.fetchOne(PostgresReplica.currentPositionSQL))?[0].string
+        replica.noteWrite(text.flatMap(PostgresReplica.position))
     }
 
     /// Runs `body` in a read-only snapshot, on the replica when it holds this process's writes.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        let readers = await replicaIsCurrent() ? replica?.readers ?? self.readers : self.readers
-        return try await readers.run { session in
-            try Self.transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", readOnly: true, body)
+        func run(on readers: PostgresWorkers) async throws -> T {
+            try await readers.run { session in
+                try Self.transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", readOnly: true, body)
+            }
+        }
+        guard let replica, await replica.isCurrent() else { return try await run(on: readers) }
+        return try await Self.onReplica { try await run(on: replica.readers) } orPrimary: { try await run(on: self.readers) }
+    }
+
+    /// Runs a read on the replica, and again on the primary if the replica cannot answer (it
+    /// is unreachable, or a recovery conflict cancelled the read): the primary can always.
+    private static func onReplica<T>(_ read: () async throws -> T, orPrimary primary: () async throws -> T) async throws -> T {
+        do {
+            return try await read()
+        } catch let error as StorageError where error.code == .cannotOpen || error.code == .conflict {
+            return try await primary()
         }
     }
 
@@ -123,19 +139,42 @@ public final class PostgresDatabase: SQLDatabase {
     /// trips of a read by id. It runs on the caller's task, not a worker thread
     /// (`PostgresSessionPool`), on the replica when it holds this process's writes.
     public func fetchAll(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
-        let pool = await replicaIsCurrent() ? replica?.statements ?? statements : statements
-        return try await pool.withSession { session in try await session.fetchAllAsync(sql, arguments) }
+        func run(on pool: PostgresSessionPool) async throws -> [SQLRow] {
+            try await pool.withSession { session in try await session.fetchAllAsync(sql, arguments) }
+        }
+        guard let replica, await replica.isCurrent() else { return try await run(on: statements) }
+        return try await Self.onReplica { try await run(on: replica.statements) } orPrimary: { try await run(on: self.statements) }
     }
 
-    /// Whether reads may go to the replica (false without one).
-    private func replicaIsCurrent() async -> Bool {
-        guard let replica else { return false }
-        return await replica.isCurrent()
+    /// Runs `body` in a read-only snapshot on a pooled connection, from async code: a few
+    /// statements that must agree (a search's page and its includes) without a worker thread
+    /// between the caller and the connection. BEGIN is sent without waiting (the first
+    /// statement waits for it); COMMIT is waited for before the connection is lent again.
+    public func readSnapshot<T: Sendable>(_ body: (PostgresSnapshot) async throws -> T) async throws -> T {
+        guard let replica, await replica.isCurrent() else { return try await readSnapshot(on: statements, body) }
+        return try await Self.onReplica { try await readSnapshot(on: replica.statements, body) }
+            orPrimary: { try await readSnapshot(on: statements, body) }
     }
 
-    /// Whether a read now would be answered by the replica: for tests and the log.
+    private func readSnapshot<T: Sendable>(on pool: PostgresSessionPool, _ body: (PostgresSnapshot) async throws -> T) async throws -> T {
+        try await pool.withSession { session in
+            let begin = try session.sendAsync("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let result = try await body(PostgresSnapshot(session: session))
+                do { try await begin.get() } catch { throw PostgresErrors.storageError(error, sql: "BEGIN") }
+                try await session.executeAsync("COMMIT")
+                return result
+            } catch {
+                _ = try? await begin.get()
+                try? await session.executeAsync("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Whether a read now would go to the replica (false without one): for tests and the log.
     public func readsFromReplica() async -> Bool {
-        await replicaIsCurrent()
+        await replica?.isCurrent() ?? false
     }
 
     /// Runs each statement on a pooled connection of its own, outside any transaction, at
@@ -177,5 +216,14 @@ public final class PostgresDatabase: SQLDatabase {
             _ = try? session.execute("ROLLBACK")
             throw error
         }
+    }
+}
+
+/// A read-only snapshot's statements, for `PostgresDatabase.readSnapshot`'s body.
+public struct PostgresSnapshot {
+    let session: PostgresSession
+
+    public func fetchAll(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
+        try await session.fetchAllAsync(sql, arguments)
     }
 }

@@ -36,9 +36,17 @@ final class PostgresReplica: Sendable {
         }
     }
 
-    /// Remembers how far the primary's WAL reached after a write of this process committed.
-    func noteWrite(_ position: UInt64) {
-        positions.withLock { $0.written = max($0.written, position) }
+    /// Remembers how far the primary's WAL reached after a write of this process committed;
+    /// nil when that could not be read, which keeps reads on the primary until a later write's
+    /// position is known (it is past this write's).
+    func noteWrite(_ position: UInt64?) {
+        positions.withLock { state in
+            guard let position else {
+                state.written = .max
+                return
+            }
+            state.written = state.written == .max ? position : max(state.written, position)
+        }
     }
 
     /// Whether the replica holds every write this process has committed: known without asking

@@ -71,6 +71,14 @@ final class PostgresSession: SQLBulkCopying, @unchecked Sendable {
         }
     }
 
+    /// Sends one statement, never prepared, without waiting, for a caller on Swift's
+    /// concurrency pool; its answer is the caller's to await (a snapshot's BEGIN, answered
+    /// before the statement after it).
+    func sendAsync(_ sql: String) throws -> EventLoopFuture<Void> {
+        precondition(unanswered.isEmpty, "statements sent without waiting belong to a synchronous session")
+        return try query(sql, []).answer.map { _ in }
+    }
+
     /// Runs one statement, never prepared, for a caller on Swift's concurrency pool: for
     /// maintenance (an index build, a VACUUM), which a prepared statement cannot carry.
     func executeAsync(_ sql: String) async throws {

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Storage
 
-/// The search index's secondary indexes (`SearchIndexSchema.valueIndexes`, and on PostgreSQL
-/// the full-text GIN indexes too), taken down for a bulk load and built again after it.
+/// The search index's secondary indexes (`SearchIndexSchema.valueIndexes`; on PostgreSQL the
+/// full-text GIN indexes, the record tables' secondary indexes and the foreign key from a
+/// resource's pointer to its version too), taken down for a bulk load and built again after it.
 ///
 /// Why: an index row lands on a random page of each value-ordered B-tree, and as the store
 /// grows each insert costs more (cache misses, then page reads). Building an index once at the
@@ -78,7 +79,9 @@ enum ValueIndexes {
                 for index in missing { try connection.execute(index.sql) }
                 try connection.execute("PRAGMA threads = 0")
             case .postgres:
-                // Each build sorts its rows in memory rather than in temporary files.
+                // Each build sorts its rows in memory rather than in temporary files. (After a
+                // bulk load they are built side by side instead, `CareRecord.bulkLoad`, with the
+                // server's setting.)
                 try connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 for index in missing { try connection.execute(index.sql) }
             }

@@ -40,9 +40,9 @@ struct SearchExecutor {
         case .statement(let statement, let exact):
             total = SearchStatements.total(from: try connection.fetchOne(statement.sql, statement.arguments)?[0].int64, exact: exact)
         }
-        let included = try SearchIncludes(connection: connection)
-            .resources(for: query, matches: matches.map { ($0.rid, $0.version.key) })
-        return SearchPage(matches: matches.map(\.version), included: included, total: total, next: next?.text)
+        var includes = SearchIncludes(query, matches: matches.map { ($0.rid, $0.version.key) })
+        while let round = includes.next() { includes.take(try connection.fetchAll(round.sql, round.arguments)) }
+        return SearchPage(matches: matches.map(\.version), included: includes.resources, total: total, next: next?.text)
     }
 
     /// Chooses which set drives the search. SQLite reads an `IN` set whole before testing
@@ -63,20 +63,21 @@ struct SearchExecutor {
 }
 
 extension SearchExecutor {
-    /// Whether `query` may run without a transaction (`runWithoutTransaction`): it includes
-    /// nothing (its includes would be read in another snapshot than its matches) and asks for
-    /// no exact total. A total it does ask for is an estimate, counted in a snapshot of its
-    /// own when the first page does not hold every match.
+    /// Whether `query` may run without a transaction (`run(_:fetch:)` with each statement on
+    /// its own): it includes nothing (its includes would be read in another snapshot than its
+    /// matches) and asks for no exact total. A total it does ask for is an estimate, counted in
+    /// a snapshot of its own when the first page does not hold every match.
     static func runsWithoutTransaction(_ query: SearchQuery) -> Bool {
         query.includes.isEmpty && query.revIncludes.isEmpty && query.total != .accurate && query.count > 0
     }
 
-    /// Runs `query` (one that `runsWithoutTransaction`) as single statements on PostgreSQL's
-    /// pooled connections: the page, with its bodies, is one statement; the probes that choose
-    /// its driving set and an estimated total, when needed, are others. No BEGIN and COMMIT,
-    /// and no worker thread between the request and the connection: at one client these were
-    /// about half of a search by identifier's time.
-    static func runWithoutTransaction(_ query: SearchQuery, on database: PostgresDatabase) async throws -> SearchPage {
+    /// `run` from async code, each statement answered by `fetch`: on PostgreSQL a pooled
+    /// connection's, in a snapshot of its own (`PostgresDatabase.readSnapshot`) or, for a
+    /// search that `runsWithoutTransaction`, with none. No worker thread stands between the
+    /// request and the connection, and a search that needs no transaction has no BEGIN and
+    /// COMMIT: at one client these were about half of a search by identifier's time.
+    static func run(_ query: SearchQuery,
+                    fetch: (SearchStatements.Statement) async throws -> [SQLRow]) async throws -> SearchPage {
         let probes = SearchStatements.probes(query)
         var counts: [Int64?] = []
         for probe in probes {
@@ -84,19 +85,21 @@ extension SearchExecutor {
                 counts.append(nil)
                 continue
             }
-            counts.append(try await database.fetchAll(statement.sql, statement.arguments).first?[0].int64 ?? 0)
+            counts.append(try await fetch(statement).first?[0].int64 ?? 0)
         }
         let query = SearchStatements.planned(query, probes: probes, counts: counts)
-        let page = SearchStatements.page(query)
-        let (matches, next) = SearchStatements.readPage(try await database.fetchAll(page.sql, page.arguments), query)
+        var matches: [(rid: Int64, version: StoredVersion)] = []
+        var next: SearchCursor?
+        if query.count > 0 { (matches, next) = SearchStatements.readPage(try await fetch(SearchStatements.page(query)), query) }
         let total: Int?
         switch SearchStatements.total(query, firstPageCount: firstPageCount(query, matches.count, next)) {
         case nil: total = nil
         case .counted(let count): total = count
         case .statement(let statement, let exact):
-            let rows = try await database.fetchAll(statement.sql, statement.arguments)
-            total = SearchStatements.total(from: rows.first?[0].int64, exact: exact)
+            total = SearchStatements.total(from: try await fetch(statement).first?[0].int64, exact: exact)
         }
-        return SearchPage(matches: matches.map(\.version), included: [], total: total, next: next?.text)
+        var includes = SearchIncludes(query, matches: matches.map { ($0.rid, $0.version.key) })
+        while let round = includes.next() { includes.take(try await fetch(round)) }
+        return SearchPage(matches: matches.map(\.version), included: includes.resources, total: total, next: next?.text)
     }
 }

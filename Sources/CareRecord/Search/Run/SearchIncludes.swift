@@ -5,46 +5,98 @@ import Storage
 /// refer to them) through the named reference parameters, and with `:iterate` the same again
 /// from what was included, until nothing new turns up. Each resource is returned once and
 /// never when it is a match of the page.
+///
+/// One statement a round (`next`), whose rows the caller hands back (`take`), so that the
+/// rounds run on a synchronous connection or from async code alike (`SearchExecutor`).
 struct SearchIncludes {
-    let connection: any SQLConnection
     /// Rounds of `:iterate`, at most: enough for any real chain (Observation -> Encounter ->
     /// Patient -> Organization) without letting a cycle run on.
     static let maximumRounds = 4
 
-    func resources(for query: SearchQuery, matches: [(rid: Int64, key: ResourceKey)]) throws -> [StoredVersion] {
-        guard !(query.includes.isEmpty && query.revIncludes.isEmpty), !matches.isEmpty else { return [] }
-        var seen = Set(matches.map(\.rid))
-        var found: [StoredVersion] = []
-        var sources = matches
-        for round in 0..<Self.maximumRounds {
-            let includes = query.includes.filter { round == 0 || $0.iterate }
-            let revIncludes = query.revIncludes.filter { round == 0 || $0.iterate }
-            var parts = includes.compactMap { include in
-                forward(include, from: sources.filter { $0.key.type == include.sourceType }.map(\.rid))
-            }
-            parts += revIncludes.flatMap { reverse($0, to: sources.map(\.key)) }
-            guard !parts.isEmpty else { break }
-            var added: [(rid: Int64, key: ResourceKey)] = []
-            for row in try connection.fetchAll(Self.withVersions(parts.map(\.sql)), parts.flatMap(\.arguments)) {
-                // Each part's rows in `rid` order, the parts in the order they were asked.
-                let rid = row[1].int64 ?? 0
-                guard seen.insert(rid).inserted else { continue }
-                let key = ResourceKey(row[2].string ?? "", row[3].string ?? "")
-                added.append((rid, key))
-                found.append(RecordReads.storedVersion(key: key, row: row, offset: 4))
-            }
-            if added.isEmpty { break }
-            sources = added
-            if found.count >= SearchExecutor.includeLimit { break }
+    private let query: SearchQuery
+    private var seen: Set<Int64>
+    private var found: [StoredVersion] = []
+    /// What the next round starts from: the matches, then what the last round added.
+    private var sources: [(rid: Int64, key: ResourceKey)]
+    private var round = 0
+    private var finished: Bool
+    /// The current round's statements not yet given, and what its rows added so far.
+    private var pending: [SearchStatements.Statement] = []
+    private var added: [(rid: Int64, key: ResourceKey)] = []
+
+    init(_ query: SearchQuery, matches: [(rid: Int64, key: ResourceKey)]) {
+        self.query = query
+        seen = Set(matches.map(\.rid))
+        sources = matches
+        finished = (query.includes.isEmpty && query.revIncludes.isEmpty) || matches.isEmpty
+    }
+
+    /// The included resources, once `next` has given nil.
+    var resources: [StoredVersion] { Array(found.prefix(SearchExecutor.includeLimit)) }
+
+    /// The next statement, or nil when the includes are complete. A round is one statement,
+    /// or several when its values would pass what one statement may bind.
+    mutating func next() -> SearchStatements.Statement? {
+        if pending.isEmpty { startRound() }
+        guard !pending.isEmpty else { return nil }
+        return pending.removeFirst()
+    }
+
+    private mutating func startRound() {
+        guard !finished, round < Self.maximumRounds else { return }
+        let includes = query.includes.filter { round == 0 || $0.iterate }
+        let revIncludes = query.revIncludes.filter { round == 0 || $0.iterate }
+        var parts = includes.compactMap { include in
+            Self.forward(include, from: sources.filter { $0.key.type == include.sourceType }.map(\.rid))
         }
-        return Array(found.prefix(SearchExecutor.includeLimit))
+        parts += revIncludes.flatMap { Self.reverse($0, to: sources.map(\.key)) }
+        round += 1
+        added = []
+        var statement: [(sql: String, arguments: [SQLValue])] = []
+        func close() {
+            guard !statement.isEmpty else { return }
+            pending.append(SearchStatements.Statement(sql: Self.withVersions(statement.map(\.sql)),
+                                                      arguments: statement.flatMap(\.arguments)))
+            statement = []
+        }
+        for part in parts {
+            if statement.reduce(0, { $0 + $1.arguments.count }) + part.arguments.count > Self.maximumArguments { close() }
+            statement.append(part)
+        }
+        close()
+        if pending.isEmpty { finished = true }
+    }
+
+    /// Values bound in one statement, at most: under SQLite's limit (32,766) and PostgreSQL's.
+    static let maximumArguments = 30_000
+
+    /// Takes the rows of the statement `next` gave.
+    mutating func take(_ rows: [SQLRow]) {
+        for row in rows {
+            // Each part's rows in `rid` order, the parts in the order they were asked.
+            let rid = row[1].int64 ?? 0
+            guard seen.insert(rid).inserted else { continue }
+            let key = ResourceKey(row[2].string ?? "", row[3].string ?? "")
+            added.append((rid, key))
+            found.append(RecordReads.storedVersion(key: key, row: row, offset: 4))
+        }
+        guard pending.isEmpty else { return }
+        // The round is complete.
+        sources = added
+        if added.isEmpty || found.count >= SearchExecutor.includeLimit { finished = true }
     }
 
     /// One round's includes in one statement: each part selects the rids it includes (one
     /// column), and the rows come back part by part, each part's in `rid` order, with the
     /// part's number, the resource's rid and key and its current version.
+    ///
+    /// Each part keeps its first `includeLimit` rids (a page shows no more than that in all), so
+    /// that a page whose matches refer to or from a hundred thousand resources reads the
+    /// bodies of a bounded number.
     static func withVersions(_ parts: [String]) -> String {
-        let numbered = parts.enumerated().map { "SELECT \($0.offset) AS n, rid FROM (\($0.element)) AS p\($0.offset)" }
+        let numbered = parts.enumerated().map {
+            "SELECT \($0.offset) AS n, rid FROM (\($0.element) ORDER BY 1 LIMIT \(SearchExecutor.includeLimit)) AS p\($0.offset)"
+        }
         return """
             SELECT i.n, t.rid, t.type, t.id, \(versionColumns) FROM (\(numbered.joined(separator: " UNION ALL "))) AS i \
             JOIN resource t ON t.rid = i.rid JOIN resource_version v ON v.seq = t.seq ORDER BY i.n, t.rid
@@ -56,7 +108,7 @@ struct SearchIncludes {
 
     /// The rids of live resources that resources `rids` refer to through the include's
     /// parameters; nil when there can be none.
-    private func forward(_ include: SearchInclude, from rids: [Int64]) -> (sql: String, arguments: [SQLValue])? {
+    private static func forward(_ include: SearchInclude, from rids: [Int64]) -> (sql: String, arguments: [SQLValue])? {
         guard !rids.isEmpty, !include.pids.isEmpty else { return nil }
         var arguments: [SQLValue] = rids.map(\.sqlValue) + include.pids.map(\.sqlValue)
         var sql = """
@@ -73,7 +125,7 @@ struct SearchIncludes {
 
     /// The rids of live resources of the include's source type that refer to any of `keys`:
     /// one part per type of target.
-    private func reverse(_ include: SearchInclude, to keys: [ResourceKey]) -> [(sql: String, arguments: [SQLValue])] {
+    private static func reverse(_ include: SearchInclude, to keys: [ResourceKey]) -> [(sql: String, arguments: [SQLValue])] {
         guard !include.pids.isEmpty else { return [] }
         let byType = Dictionary(grouping: keys, by: \.type)
         return byType.sorted(by: { $0.key < $1.key }).compactMap { type, targets in

@@ -77,7 +77,7 @@ struct SearchStatements {
         // The outer rows are named `r` with the keys' names, so the page's order is written
         // as the matches' is.
         let sql = """
-            SELECT r.*, x.type, x.id, v.\(RecordReads.versionColumns.replacingOccurrences(of: ", ", with: ", v.")) \
+            SELECT r.*, x.type, x.id, \(SearchIncludes.versionColumns) \
             FROM (\(matches)) AS r JOIN resource x ON x.rid = r.rid JOIN resource_version v ON v.seq = x.seq \
             ORDER BY \(SearchSorting.orderBy(query.sort))
             """

@@ -121,15 +121,18 @@ public final class PostgresDatabase: SQLDatabase {
             }
         }
         guard let replica, await replica.isCurrent() else { return try await run(on: readers) }
-        return try await Self.onReplica { try await run(on: replica.readers) } orPrimary: { try await run(on: self.readers) }
+        return try await Self.onReplica(replica) { try await run(on: replica.readers) } orPrimary: { try await run(on: self.readers) }
     }
 
     /// Runs a read on the replica, and again on the primary if the replica cannot answer (it
-    /// is unreachable, or a recovery conflict cancelled the read): the primary can always.
-    private static func onReplica<T>(_ read: () async throws -> T, orPrimary primary: () async throws -> T) async throws -> T {
+    /// is unreachable, or a recovery conflict cancelled the read): the primary can always. An
+    /// unreachable replica is then left out for a while (`PostgresReplica.failed`).
+    private static func onReplica<T>(_ replica: PostgresReplica, _ read: () async throws -> T,
+                                     orPrimary primary: () async throws -> T) async throws -> T {
         do {
             return try await read()
         } catch let error as StorageError where error.code == .cannotOpen || error.code == .conflict {
+            if error.code == .cannotOpen { replica.failed() }
             return try await primary()
         }
     }
@@ -143,7 +146,7 @@ public final class PostgresDatabase: SQLDatabase {
             try await pool.withSession { session in try await session.fetchAllAsync(sql, arguments) }
         }
         guard let replica, await replica.isCurrent() else { return try await run(on: statements) }
-        return try await Self.onReplica { try await run(on: replica.statements) } orPrimary: { try await run(on: self.statements) }
+        return try await Self.onReplica(replica) { try await run(on: replica.statements) } orPrimary: { try await run(on: self.statements) }
     }
 
     /// Runs `body` in a read-only snapshot on a pooled connection, from async code: a few
@@ -152,7 +155,7 @@ public final class PostgresDatabase: SQLDatabase {
     /// statement waits for it); COMMIT is waited for before the connection is lent again.
     public func readSnapshot<T: Sendable>(_ body: (PostgresSnapshot) async throws -> T) async throws -> T {
         guard let replica, await replica.isCurrent() else { return try await readSnapshot(on: statements, body) }
-        return try await Self.onReplica { try await readSnapshot(on: replica.statements, body) }
+        return try await Self.onReplica(replica) { try await readSnapshot(on: replica.statements, body) }
             orPrimary: { try await readSnapshot(on: statements, body) }
     }
 

@@ -18,6 +18,17 @@ final class PostgresReplica: Sendable {
     /// The WAL positions: the last this process wrote up to, and the last the replica was
     /// seen to have replayed.
     private let positions = Mutex((written: UInt64(0), replayed: UInt64(0)))
+    /// Until when the replica is left out after it failed to answer, so that reads do not each
+    /// wait for it to fail first.
+    private let outUntil = Mutex(ContinuousClock.Instant.now)
+
+    /// How long a replica that failed to answer is left out.
+    static let restAfterFailure = Duration.seconds(5)
+
+    /// Leaves the replica out of reads for a while (`restAfterFailure`).
+    func failed() {
+        outUntil.withLock { $0 = .now + Self.restAfterFailure }
+    }
 
     init(address: PostgresAddress, maximumReaders: Int, logger: Logger) throws {
         self.address = address
@@ -51,8 +62,9 @@ final class PostgresReplica: Sendable {
 
     /// Whether the replica holds every write this process has committed: known without asking
     /// while no write has come since it was last seen to; otherwise asked (one statement). A
-    /// replica that cannot answer is not current.
+    /// replica that cannot answer, or failed a read a moment ago, is not current.
     func isCurrent() async -> Bool {
+        guard outUntil.withLock({ $0 }) <= .now else { return false }
         let known = positions.withLock { $0 }
         if known.replayed >= known.written { return true }
         let replayed = try? await statements.withSession {

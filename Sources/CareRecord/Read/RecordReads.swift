@@ -6,13 +6,16 @@ import Storage
 /// `SQLiteTransaction`), for a read by id that takes microseconds.
 enum RecordReads {
     static let versionColumns = "seq, version, last_updated, method, body, created"
+    /// `versionColumns` of `resource_version v`, for a query that joins it: what
+    /// `storedVersion(key:row:offset:)` decodes.
+    static let joinedVersionColumns = versionColumns.split(separator: ", ").map { "v.\($0)" }.joined(separator: ", ")
 
     /// One version by number: type, id, version.
     static let versionSQL = "SELECT \(versionColumns) FROM resource_version WHERE type = ? AND id = ? AND version = ?"
 
     /// The current version: type, id.
     static let currentVersionSQL = """
-        SELECT v.seq, v.version, v.last_updated, v.method, v.body, v.created FROM resource r
+        SELECT \(joinedVersionColumns) FROM resource r
         JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
         """
 
@@ -20,7 +23,7 @@ enum RecordReads {
     /// literals (`PostgresArray`). Each row starts with its key's position (from 1), then the
     /// columns `storedVersion(key:row:offset: 1)` decodes; a key with no resource has no row.
     static let currentVersionsSQL = """
-        SELECT k.n, v.seq, v.version, v.last_updated, v.method, v.body, v.created
+        SELECT k.n, \(joinedVersionColumns)
         FROM unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS k(type, id, n)
         JOIN resource r ON r.type = k.type AND r.id = k.id
         JOIN resource_version v ON v.seq = r.seq

@@ -82,9 +82,8 @@ final class PostgresSession: SQLBulkCopying, @unchecked Sendable {
     /// Runs one statement, never prepared, for a caller on Swift's concurrency pool: for
     /// maintenance (an index build, a VACUUM), which a prepared statement cannot carry.
     func executeAsync(_ sql: String) async throws {
-        precondition(unanswered.isEmpty, "statements sent without waiting belong to a synchronous session")
         do {
-            _ = try await query(sql, []).answer.get()
+            try await sendAsync(sql).get()
         } catch {
             throw PostgresErrors.storageError(error, sql: sql)
         }

@@ -48,7 +48,7 @@ struct EverythingReader {
         if !filtered { arguments.append((query.count + 1).sqlValue) }
         var sql = """
             WITH m(rid) AS MATERIALIZED (SELECT rid FROM (\(members)) AS u WHERE rid > ?\(filtered ? "" : " ORDER BY rid LIMIT ?"))
-            SELECT r.rid, r.type, r.id, v.seq, v.version, v.last_updated, v.method, v.body, v.created
+            SELECT r.rid, r.type, r.id, \(RecordReads.joinedVersionColumns)
             FROM m JOIN resource r ON r.rid = m.rid JOIN resource_version v ON v.seq = r.seq WHERE r.deleted = 0
             """
         if let since = query.since {
@@ -92,10 +92,9 @@ struct EverythingReader {
                 WHERE ref.rid \(RidSet.inList(chunk.count)) AND t.deleted = 0
                 """])
             for row in try connection.fetchAll(sql, chunk.map(\.sqlValue)) {
-                let rid = row[1].int64 ?? 0
-                let key = ResourceKey(row[2].string ?? "", row[3].string ?? "")
-                guard !compartmentTypes.contains(key.type), types?.contains(key.type) ?? true else { continue }
-                if seen.insert(rid).inserted { found.append(RecordReads.storedVersion(key: key, row: row, offset: 4)) }
+                let (rid, version) = SearchIncludes.included(row)
+                guard !compartmentTypes.contains(version.key.type), types?.contains(version.key.type) ?? true else { continue }
+                if seen.insert(rid).inserted { found.append(version) }
             }
         }
         return found

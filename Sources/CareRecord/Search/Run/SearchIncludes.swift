@@ -74,11 +74,10 @@ struct SearchIncludes {
     mutating func take(_ rows: [SQLRow]) {
         for row in rows {
             // Each part's rows in `rid` order, the parts in the order they were asked.
-            let rid = row[1].int64 ?? 0
+            let (rid, version) = Self.included(row)
             guard seen.insert(rid).inserted else { continue }
-            let key = ResourceKey(row[2].string ?? "", row[3].string ?? "")
-            added.append((rid, key))
-            found.append(RecordReads.storedVersion(key: key, row: row, offset: 4))
+            added.append((rid, version.key))
+            found.append(version)
         }
         guard pending.isEmpty else { return }
         // The round is complete.
@@ -98,13 +97,11 @@ struct SearchIncludes {
             "SELECT \($0.offset) AS n, rid FROM (\($0.element) ORDER BY 1 LIMIT \(SearchExecutor.includeLimit)) AS p\($0.offset)"
         }
         return """
-            SELECT i.n, t.rid, t.type, t.id, \(versionColumns) FROM (\(numbered.joined(separator: " UNION ALL "))) AS i \
+            SELECT i.n, t.rid, t.type, t.id, \(RecordReads.joinedVersionColumns) FROM (\(numbered.joined(separator: " UNION ALL "))) AS i \
             JOIN resource t ON t.rid = i.rid JOIN resource_version v ON v.seq = t.seq ORDER BY i.n, t.rid
             """
     }
 
-    /// `RecordReads.versionColumns` of `v`.
-    static let versionColumns = RecordReads.versionColumns.split(separator: ", ").map { "v.\($0)" }.joined(separator: ", ")
 
     /// The rids of live resources that resources `rids` refer to through the include's
     /// parameters; nil when there can be none.
@@ -143,6 +140,12 @@ struct SearchIncludes {
     }
 
     /// `rid, type, id` at the start of a row.
+    /// A row of a `withVersions` statement: the resource's rid and current version.
+    static func included(_ row: SQLRow) -> (rid: Int64, version: StoredVersion) {
+        let key = ResourceKey(row[2].string ?? "", row[3].string ?? "")
+        return (row[1].int64 ?? 0, RecordReads.storedVersion(key: key, row: row, offset: 4))
+    }
+
     static func ridAndKey(_ row: SQLRow) -> (rid: Int64, key: ResourceKey) {
         (row[0].int64 ?? 0, ResourceKey(row[1].string ?? "", row[2].string ?? ""))
     }

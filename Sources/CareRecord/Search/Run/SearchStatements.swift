@@ -18,7 +18,7 @@ struct SearchStatements {
             if case .within(let set) = clause { return (index, set) }
             return nil
         }
-        let byID = query.clauses.contains { if case .ids = $0 { true } else { false } }
+        let byID = drivenByID(query)
         guard sets.count > 1 || (byID && !sets.isEmpty) else { return [] }
         return sets.map { index, set in
             // An `_id` condition drives on its own, and a reverse chain's set (every resource
@@ -33,14 +33,18 @@ struct SearchStatements {
 
     static let probeLimit = 1_000
 
+    /// Whether an `_id` condition drives the search (no set does).
+    private static func drivenByID(_ query: SearchQuery) -> Bool {
+        query.clauses.contains { if case .ids = $0 { true } else { false } }
+    }
+
     /// `query` with every set but the driver tested per candidate: the smallest probed set
     /// drives (`counts` by clause, nil for one not probed), a reverse chain only when no set
     /// was probed, and with an `_id` condition none.
     static func planned(_ query: SearchQuery, probes: [(clause: Int, statement: Statement?)], counts: [Int64?]) -> SearchQuery {
         guard !probes.isEmpty else { return query }
-        let byID = query.clauses.contains { if case .ids = $0 { true } else { false } }
         var driver: Int?
-        if !byID {
+        if !drivenByID(query) {
             var smallest = Int64.max
             for (probe, count) in zip(probes, counts) {
                 guard let count else {
@@ -77,7 +81,7 @@ struct SearchStatements {
         // The outer rows are named `r` with the keys' names, so the page's order is written
         // as the matches' is.
         let sql = """
-            SELECT r.*, x.type, x.id, \(SearchIncludes.versionColumns) \
+            SELECT r.*, x.type, x.id, \(RecordReads.joinedVersionColumns) \
             FROM (\(matches)) AS r JOIN resource x ON x.rid = r.rid JOIN resource_version v ON v.seq = x.seq \
             ORDER BY \(SearchSorting.orderBy(query.sort))
             """

@@ -36,6 +36,9 @@ enum RecordReads {
         JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
         """
 
+    /// `currentSQL` with the row's person (`PersonKey`), on PostgreSQL.
+    static let currentWithPersonSQL = currentSQL.replacingOccurrences(of: "r.rid FROM", with: "r.rid, r.person FROM")
+
     static func version(_ connection: any SQLConnection, _ key: ResourceKey, _ version: Int?) throws -> StoredVersion? {
         let query = versionQuery(key, version)
         return try connection.fetchOne(query.sql, query.arguments).map { storedVersion(key: key, row: $0, offset: 0) }

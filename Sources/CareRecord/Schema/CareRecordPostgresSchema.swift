@@ -90,6 +90,49 @@ enum CareRecordPostgresSchema {
         );
         """ + fullTextIndexes.map { $0.sql + ";\n" }.joined()
 
+    /// The person as every table's distribution key (`PersonKey`), for Citus: a `person`
+    /// column on each table holding a person's data, in every primary key, unique index and
+    /// foreign key, as Citus requires of a distributed table. `(type, id)` stays unique
+    /// because one writer at a time assigns ids and asks before it creates; the index of it
+    /// now ends with the person. The keys of what a store already holds are computed when it
+    /// next opens: the search index is marked stale, and its rebuild (`SQLSearchIndexRebuild`)
+    /// sets every resource's key from its references.
+    static let personKey: String = {
+        let keyed: [(table: String, key: String)] = [
+            ("resource_version", "seq"), ("resource", "rid"),
+        ] + SearchIndexTable.allCases.map { ($0.name, primaryKey($0)) } + [
+            ("search_fulltext", "seq"), ("search_position", "rid"),
+        ]
+        var sql = keyed.map { "ALTER TABLE \($0.table) ADD COLUMN person bigint NOT NULL DEFAULT 0;\n" }.joined()
+        sql += "ALTER TABLE resource DROP CONSTRAINT IF EXISTS \(ValueIndexes.pointerKey.name);\n"
+        for (table, key) in keyed {
+            sql += "ALTER TABLE \(table) DROP CONSTRAINT \(table)_pkey, ADD PRIMARY KEY (\(key), person);\n"
+        }
+        sql += """
+            DROP INDEX resource_version_key;
+            CREATE UNIQUE INDEX resource_version_key ON resource_version (type, id, version, person);
+            DROP INDEX resource_key;
+            CREATE UNIQUE INDEX resource_key ON resource (type, id, person);
+            ALTER TABLE resource ADD CONSTRAINT \(ValueIndexes.pointerKey.name) \(ValueIndexes.pointerKey.definition);
+            DELETE FROM search_state WHERE name = 'index';
+
+            """
+        return sql
+    }()
+
+    /// A value table's primary key columns, as the first migration made them.
+    private static func primaryKey(_ table: SearchIndexTable) -> String {
+        switch table {
+        case .token: "rid, pid, code, system"
+        case .string: "rid, pid, norm, exact"
+        case .date: "rid, pid, low, high"
+        case .reference: "rid, pid, target_type, target_id"
+        case .number: "rid, pid, value"
+        case .quantity: "rid, pid, value, system, code"
+        case .composite: "rid, pid, a_system, a_code, b_system, b_code, b_low, b_high"
+        }
+    }
+
     /// The record tables' secondary indexes, which no write reads: written into `record` above
     /// from here (in this order), and taken down for a bulk load with the value indexes
     /// (`ValueIndexes`).

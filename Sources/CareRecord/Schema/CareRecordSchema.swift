@@ -67,5 +67,8 @@ public enum CareRecordSchema {
             """ + SearchIndexSchema.createStatements),
         Migration("2026-11-24-fulltext-v1", sql: SearchIndexSchema.fullText, postgres: CareRecordPostgresSchema.fullText),
         Migration("2026-11-24-position-v1", sql: SearchIndexSchema.positions),
+        // PostgreSQL's distribution key (`CareRecordPostgresSchema.personKey`); SQLite serves
+        // one borough from one file and is never distributed.
+        Migration("2026-11-25-person-key-v1", sql: "", postgres: CareRecordPostgresSchema.personKey),
     ]
 }

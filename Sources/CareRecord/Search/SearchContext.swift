@@ -11,6 +11,10 @@ final class SearchContext: Sendable {
     let indexer: SearchIndexer?
     /// The engine the SQL is for: the few places their SQL differs (full text, `near`) ask.
     let engine: SQLEngine
+    /// The patient compartment's parameter codes by resource type, as the index holds them
+    /// (an alias, Encounter `patient`, by the parameters it reads, `subject`): whose record a
+    /// resource is in (`PersonKey`, `$everything`).
+    let patientCompartment: [String: [String]]
 
     /// One indexer for every store a process opens: compiling its plans costs milliseconds
     /// (more in a debug build), which a server starting or a test opening stores should not repeat.
@@ -21,6 +25,13 @@ final class SearchContext: Sendable {
         self.ids = ids
         self.indexer = indexer
         self.engine = engine
+        self.patientCompartment = definitions.compartment("Patient").reduce(into: [:]) { indexed, member in
+            var codes: [String] = []
+            for code in member.value.flatMap({ definitions.indexedCodes($0, of: member.key) }) where !codes.contains(code) {
+                codes.append(code)
+            }
+            indexed[member.key] = codes
+        }
     }
 
     /// The index table a parameter type's rows live in; nil for `special`, which has none.

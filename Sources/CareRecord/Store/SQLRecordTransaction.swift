@@ -41,8 +41,8 @@ struct SQLRecordTransaction: StoreTransaction {
     func current(_ key: ResourceKey) throws -> CurrentVersion? {
         if let pending = versions.current(key) { return pending }
         if let known = versions.readAhead(key) { return known }
-        guard let row = try connection.fetchOne(RecordReads.currentSQL, [.text(key.type), .text(key.id)]) else { return nil }
-        if let rid = row[3].int64 { versions.learn(key, rid: rid) }
+        guard let row = try connection.fetchOne(RecordReads.currentWithPersonSQL, [.text(key.type), .text(key.id)]) else { return nil }
+        if let rid = row[3].int64, let person = row[4].int64 { versions.learn(key, rid: rid, person: person) }
         return CurrentVersion(version: Int(row[0].int64 ?? 0), lastUpdated: FHIRInstant(millisecondsSince1970: row[1].int64 ?? 0),
                               deleted: row[2].int64 != 0)
     }
@@ -53,17 +53,17 @@ struct SQLRecordTransaction: StoreTransaction {
     func readAhead(_ keys: [ResourceKey]) throws {
         guard !keys.isEmpty else { return }
         let rows = try connection.fetchAll("""
-            SELECT r.type, r.id, r.version, v.last_updated, r.deleted, r.rid FROM resource r
+            SELECT r.type, r.id, r.version, v.last_updated, r.deleted, r.rid, r.person FROM resource r
             JOIN resource_version v ON v.seq = r.seq
             WHERE (r.type, r.id) IN (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])))
             """, [.text(PostgresArray.literal(keys.map(\.type))), .text(PostgresArray.literal(keys.map(\.id)))])
         var found: [ResourceKey: CurrentVersion] = [:]
         for row in rows {
-            guard let type = row[0].string, let id = row[1].string, let rid = row[5].int64 else { continue }
+            guard let type = row[0].string, let id = row[1].string, let rid = row[5].int64, let person = row[6].int64 else { continue }
             let key = ResourceKey(type, id)
             found[key] = CurrentVersion(version: Int(row[2].int64 ?? 0),
                                         lastUpdated: FHIRInstant(millisecondsSince1970: row[3].int64 ?? 0), deleted: row[4].int64 != 0)
-            versions.learn(key, rid: rid)
+            versions.learn(key, rid: rid, person: person)
         }
         for key in keys where versions.current(key) == nil { versions.learn(key, current: found[key]) }
     }
@@ -77,25 +77,32 @@ struct SQLRecordTransaction: StoreTransaction {
                 resource: JSONObject?, body: [UInt8]?, indexed: ResourceIndex?) throws -> Int64 {
         let sequence = try numbers.sequence(on: connection)
         // Version 1 makes a row; a later version keeps the row's rid (index rows and paging
-        // cursors hold it).
+        // cursors hold it), and knows the person the row is under.
         let rid: Int64
+        var previousPerson: Int64?
         if version == 1 {
             rid = try numbers.rid(on: connection)
-        } else if let known = versions.rid(key) {
+        } else if let known = versions.rid(key), let person = versions.person(key) {
             rid = known
-        } else if let found = try connection.fetchOne("SELECT rid FROM resource WHERE type = ? AND id = ?",
-                                                      [.text(key.type), .text(key.id)])?[0].int64 {
-            rid = found
+            previousPerson = person
+        } else if let found = try connection.fetchOne("SELECT rid, person FROM resource WHERE type = ? AND id = ?",
+                                                      [.text(key.type), .text(key.id)]),
+                  let foundRID = found[0].int64, let person = found[1].int64 {
+            rid = foundRID
+            previousPerson = person
+            versions.learn(key, rid: foundRID, person: person)
         } else {
             throw StorageError(.corrupt, detail: "version \(version) of \(key.type)/\(key.id) has no earlier version's row")
         }
+        let index = resource.flatMap { resource in indexed ?? search.indexer?.index(resource, type: key.type) }
+        // A deletion stays in the record it deletes from.
+        let person = index.map { PersonKey.of(type: key.type, id: key.id, entries: $0.entries, compartment: search.patientCompartment) }
+            ?? previousPerson ?? PersonKey.of(type: key.type, id: key.id, entries: [], compartment: [:])
         versions.add(StoredVersion(key: key, version: version, lastUpdated: lastUpdated, method: method, sequence: sequence,
-                                   created: created, body: body), rid: rid, isNew: version == 1)
-        if let indexer = search.indexer {
-            if version > 1 { index.clear(rid) }
-            if let resource {
-                index.add(rid, type: key.type, index: indexed ?? indexer.index(resource, type: key.type), sequence: sequence)
-            }
+                                   created: created, body: body), rid: rid, isNew: version == 1, person: person)
+        if search.indexer != nil {
+            if let previousPerson { self.index.clear(rid, person: previousPerson) }
+            if let index { self.index.add(rid, person: person, type: key.type, index: index, sequence: sequence) }
         }
         if versions.bodyBytes > Self.maximumPendingBytes { try finish() }
         return sequence

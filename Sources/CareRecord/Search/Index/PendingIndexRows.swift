@@ -7,7 +7,8 @@ import Storage
 ///
 /// A resource updated again in the same transaction drops its pending rows, and its rows
 /// already sent are deleted at the next flush (`clear`); a savepoint that rolls back drops
-/// what is pending (`discard`).
+/// what is pending (`discard`). Every row carries its resource's person (`PersonKey`), the
+/// tables' distribution key.
 final class PendingIndexRows {
     private struct Row {
         let table: String
@@ -16,8 +17,10 @@ final class PendingIndexRows {
     }
 
     private var rows: [Row] = []
-    /// Rids whose sent rows are to be deleted at the next flush.
+    /// Rids whose sent rows are to be deleted at the next flush, and the persons those rows
+    /// may be under (a resource moved to another person's record keeps its rid).
     private var cleared: Set<Int64> = []
+    private var clearedPersons: Set<Int64> = []
     let ids: SearchParameterIDs
 
     init(ids: SearchParameterIDs) {
@@ -27,24 +30,26 @@ final class PendingIndexRows {
     /// Deletes every index row of `rid`, sent or pending (an update or deletion replaces them):
     /// pending ones now, sent ones at the next `flush`, before the rows made since.
     /// Full text is kept by version (`seq`), so an old version's words need no delete.
-    func clear(_ rid: Int64) {
+    /// `person` is the key the rows were written under.
+    func clear(_ rid: Int64, person: Int64) {
         rows.removeAll { $0.rid == rid && $0.table != "search_fulltext" }
         cleared.insert(rid)
+        clearedPersons.insert(person)
     }
 
-    /// One statement deleting the rows of a set of rids (a `bigint[]` literal) from every value
-    /// table (data-modifying CTEs).
+    /// One statement deleting the rows of a set of persons and rids (`bigint[]` literals, in
+    /// turn) from every value table (data-modifying CTEs).
     private static let clearAll: String = {
         let tables = SearchIndexSchema.valueTables
+        let test = "person = ANY(CAST(? AS bigint[])) AND rid = ANY(CAST(? AS bigint[]))"
         var deletes: [String] = []
         for (offset, table) in tables.dropLast().enumerated() {
-            deletes.append("d\(offset) AS (DELETE FROM \(table) WHERE rid = ANY(CAST(? AS bigint[])))")
+            deletes.append("d\(offset) AS (DELETE FROM \(table) WHERE \(test))")
         }
-        return "WITH " + deletes.joined(separator: ", ")
-            + " DELETE FROM \(tables[tables.count - 1]) WHERE rid = ANY(CAST(? AS bigint[]))"
+        return "WITH " + deletes.joined(separator: ", ") + " DELETE FROM \(tables[tables.count - 1]) WHERE \(test)"
     }()
 
-    func add(_ rid: Int64, type: String, index: ResourceIndex, sequence: Int64) {
+    func add(_ rid: Int64, person: Int64, type: String, index: ResourceIndex, sequence: Int64) {
         // The indexer's entries are distinct, and each makes a distinct row but for composites,
         // whose two kinds of second value share columns: those rows are made distinct here, as
         // a COPY has no ON CONFLICT to drop a repeat.
@@ -54,16 +59,17 @@ final class PendingIndexRows {
                 continue
             }
             if row.table == .composite, !composites.insert(row.values).inserted { continue }
-            rows.append(Row(table: row.table.name, rid: rid, values: row.values))
+            rows.append(Row(table: row.table.name, rid: rid, values: row.values + [.integer(person)]))
         }
         if let text = index.text {
             rows.append(Row(table: "search_fulltext", rid: rid, values: [
                 .integer(sequence), .text(PostgresFullText.vector(text.narrative)), .text(PostgresFullText.vector(text.content)),
+                .integer(person),
             ]))
         }
         if let position = index.position {
             rows.append(Row(table: "search_position", rid: rid,
-                            values: [.integer(rid), .real(position.latitude), .real(position.longitude)]))
+                            values: [.integer(rid), .real(position.latitude), .real(position.longitude), .integer(person)]))
         }
     }
 
@@ -71,14 +77,16 @@ final class PendingIndexRows {
     func discard() {
         rows = []
         cleared = []
+        clearedPersons = []
     }
 
     /// Sends the deletes `clear` deferred: before the rows made since are sent.
     func sendClears(on connection: any SQLConnection) throws {
         guard !cleared.isEmpty else { return }
-        let rids = PostgresArray.literal(cleared)
-        try connection.execute(Self.clearAll, Array(repeating: SQLValue.text(rids), count: SearchIndexSchema.valueTables.count))
+        let test: [SQLValue] = [.text(PostgresArray.literal(clearedPersons)), .text(PostgresArray.literal(cleared))]
+        try connection.execute(Self.clearAll, Array(Array(repeating: test, count: SearchIndexSchema.valueTables.count).joined()))
         cleared = []
+        clearedPersons = []
     }
 
     /// Takes the pending rows as one batch per table, for `MultiRowStatement` (after
@@ -94,29 +102,29 @@ final class PendingIndexRows {
 
     /// Each table's INSERT, in the order tables are sent.
     private static let inserts: [(table: String, batch: RowBatch)] = valueInserts() + [
-        (table: "search_fulltext", batch: RowBatch(fullTextInsert, width: 3, copy: fullTextCopy)),
-        (table: "search_position", batch: RowBatch(positionInsert, width: 3)),
+        (table: "search_fulltext", batch: RowBatch(fullTextInsert, width: 4, copy: fullTextCopy)),
+        (table: "search_position", batch: RowBatch(positionInsert, width: 4)),
     ]
 
     private static func valueInserts() -> [(table: String, batch: RowBatch)] {
         SearchIndexTable.allCases.map { table in
-            let sql = "INSERT INTO \(table.name) (\(table.columns)) VALUES $VALUES ON CONFLICT DO NOTHING"
-            let copy = RowBatch.CopyTarget(table: table.name, columns: table.columns.components(separatedBy: ", "))
-            return (table: table.name, batch: RowBatch(sql, width: table.columnCount, copy: copy))
+            let sql = "INSERT INTO \(table.name) (\(table.columns), person) VALUES $VALUES ON CONFLICT DO NOTHING"
+            let copy = RowBatch.CopyTarget(table: table.name, columns: table.columns.components(separatedBy: ", ") + ["person"])
+            return (table: table.name, batch: RowBatch(sql, width: table.columnCount + 1, copy: copy))
         }
     }
 
     /// A `tsvector`'s text input is what COPY reads into the column, as the INSERT's cast does.
-    private static let fullTextCopy = RowBatch.CopyTarget(table: "search_fulltext", columns: ["seq", "narrative", "content"])
+    private static let fullTextCopy = RowBatch.CopyTarget(table: "search_fulltext", columns: ["seq", "narrative", "content", "person"])
 
     private static let fullTextInsert = """
-        INSERT INTO search_fulltext (seq, narrative, content) \
-        SELECT v.seq, CAST(v.narrative AS tsvector), CAST(v.content AS tsvector) \
-        FROM (VALUES $VALUES) AS v (seq, narrative, content)
+        INSERT INTO search_fulltext (seq, narrative, content, person) \
+        SELECT v.seq, CAST(v.narrative AS tsvector), CAST(v.content AS tsvector), v.person \
+        FROM (VALUES $VALUES) AS v (seq, narrative, content, person)
         """
 
     private static let positionInsert = """
-        INSERT INTO search_position (rid, latitude, longitude) VALUES $VALUES \
-        ON CONFLICT (rid) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude
+        INSERT INTO search_position (rid, latitude, longitude, person) VALUES $VALUES \
+        ON CONFLICT (rid, person) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude
         """
 }

@@ -27,7 +27,7 @@ struct SearchIndexRebuild {
         for table in SearchIndexSchema.valueTables { try db.execute(sql: "DELETE FROM \(table)") }
         try db.execute(sql: "INSERT INTO search_fulltext (search_fulltext) VALUES ('delete-all')")
         let writer = SQLiteSearchIndexWriter(db: db, ids: context.ids)
-        let count = try Self.forEachLiveResource(on: connection) { rid, type, resource, seq in
+        let count = try Self.forEachLiveResource(on: connection) { rid, type, _, resource, seq in
             let indexed = indexer.index(resource, type: type)
             try writer.insert(rid, type: type, entries: indexed.entries)
             try writer.insertText(seq, indexed.text)
@@ -49,28 +49,29 @@ struct SearchIndexRebuild {
             """, [.text(signature)])
     }
 
-    /// Calls `body` with every live resource's rid, type, current body and `seq`, in rid order,
+    /// Calls `body` with every live resource's rid, type, id, current body and `seq`, in rid order,
     /// a thousand read at a time; `afterPage` after each thousand. Returns how many there were.
     static func forEachLiveResource(on connection: any SQLConnection,
-                                    _ body: (_ rid: Int64, _ type: String, _ resource: JSONObject, _ seq: Int64) throws -> Void,
+                                    _ body: (_ rid: Int64, _ type: String, _ id: String, _ resource: JSONObject, _ seq: Int64) throws -> Void,
                                     afterPage: () throws -> Void = {}) throws -> Int {
         var count = 0
         var after: Int64 = 0
         while true {
             let rows = try connection.fetchAll("""
-                SELECT r.rid, r.type, v.body, r.seq FROM resource r JOIN resource_version v ON v.seq = r.seq
+                SELECT r.rid, r.type, v.body, r.seq, r.id FROM resource r JOIN resource_version v ON v.seq = r.seq
                 WHERE r.deleted = 0 AND r.rid > ? ORDER BY r.rid LIMIT 1000
                 """, [.integer(after)])
             guard let last = rows.last?[0].int64 else { return count }
             after = last
             for row in rows {
-                guard let rid = row[0].int64, let type = row[1].string, let bytes = row[2].bytes, let seq = row[3].int64 else {
+                guard let rid = row[0].int64, let type = row[1].string, let bytes = row[2].bytes, let seq = row[3].int64,
+                      let id = row[4].string else {
                     continue
                 }
                 guard let resource = try JSONParser().parse(bytes).objectValue else {
                     throw StorageError(.corrupt, detail: "the stored body of \(type) rid \(rid) is not a JSON object")
                 }
-                try body(rid, type, resource, seq)
+                try body(rid, type, id, resource, seq)
                 count += 1
             }
             try afterPage()

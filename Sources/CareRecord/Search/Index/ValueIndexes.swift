@@ -35,7 +35,7 @@ enum ValueIndexes {
     /// a trigger per row, which doubled the cost of copying `resource` rows (169 ms against
     /// 380 for 53,005); added back after a load, it checks every row in one join (27 ms).
     static let pointerKey = (name: "resource_seq_fkey", table: "resource",
-                             definition: "FOREIGN KEY (seq) REFERENCES resource_version (seq)")
+                             definition: "FOREIGN KEY (seq, person) REFERENCES resource_version (seq, person)")
 
     /// Drops every value index and marks the store, in the caller's transaction.
     static func drop(_ connection: any SQLConnection) throws {

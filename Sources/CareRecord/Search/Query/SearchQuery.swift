@@ -22,6 +22,9 @@ public struct SearchQuery: Sendable {
     public let ignored: [String]
     /// The parameters as understood, for the self link (without the paging cursor).
     public let applied: [(name: String, value: String)]
+    /// The persons whose rows alone can match (`PersonRestriction`), on PostgreSQL when a
+    /// parameter names the patients (`patient=`, a patient compartment).
+    var persons: PersonRestriction = .none
 }
 
 extension SearchQuery {
@@ -29,7 +32,7 @@ extension SearchQuery {
     func with(clauses: [SearchClause]) -> SearchQuery {
         SearchQuery(types: types, clauses: clauses, sort: sort, count: count, total: total, summary: summary,
                     elements: elements, includes: includes, revIncludes: revIncludes, cursor: cursor, ignored: ignored,
-                    applied: applied)
+                    applied: applied, persons: persons)
     }
 }
 

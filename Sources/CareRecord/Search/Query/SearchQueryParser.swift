@@ -40,7 +40,7 @@ struct SearchQueryParser {
             }
             try addFilter(parameter, to: &builder)
         }
-        return builder.build(count: 2)
+        return builder.build(count: 2, engine: context.engine)
     }
 
     /// A search of `types` (one for a type search; several or none, meaning all, for a system
@@ -65,7 +65,7 @@ struct SearchQueryParser {
             if try results.read(parameter, parser: self, builder: builder) { continue }
             try addFilter(parameter, to: &builder)
         }
-        return try results.finish(builder)
+        return try results.finish(builder).restricted(builder.patients, on: context.engine)
     }
 
     /// Resources in the compartment of `owner` (`Patient/123/Observation`): those whose
@@ -79,6 +79,9 @@ struct SearchQueryParser {
             }
             pids += codes.flatMap { context.ids.pids(type, $0) }
         }
+        // A patient's compartment, but for the Patient records linked to it (each in its own
+        // person's rows), is in its person's rows and shared ones.
+        if owner.type == "Patient", !builder.types.contains("Patient"), builder.patients == nil { builder.patients = [owner.id] }
         builder.clauses.append(.within(.rows(
             table: "search_reference", pids: pids, condition: "target_type = ? AND target_id = ?",
             arguments: [owner.type.sqlValue, owner.id.sqlValue])))
@@ -94,6 +97,7 @@ struct SearchQueryParser {
         do {
             builder.clauses.append(try clause(parameter.name, parameter.value, on: builder.types, depth: 0))
             builder.applied.append((parameter.name, parameter.value))
+            if builder.patients == nil { builder.patients = patientsNamed(parameter.name, parameter.value, on: builder.types) }
         } catch let unknown as UnknownSearchParameter {
             if builder.strict {
                 throw RecordError(.invalid, .notSupported, "unknown search parameter '\(parameter.name.prefix(100))': \(unknown.reason)",
@@ -123,14 +127,16 @@ struct SearchQueryBuilder {
     var clauses: [SearchClause] = []
     var ignored: [String] = []
     var applied: [(name: String, value: String)] = []
+    /// The patients some parameter confines the matches to (`SearchQueryParser.patientsNamed`).
+    var patients: [String]?
 
     init(types: [String], strict: Bool) {
         self.types = types
         self.strict = strict
     }
 
-    func build(count: Int) -> SearchQuery {
+    func build(count: Int, engine: SQLEngine) -> SearchQuery {
         SearchQuery(types: types, clauses: clauses, sort: [], count: count, total: .none, summary: nil, elements: nil,
-                    includes: [], revIncludes: [], cursor: nil, ignored: ignored, applied: applied)
+                    includes: [], revIncludes: [], cursor: nil, ignored: ignored, applied: applied).restricted(patients, on: engine)
     }
 }

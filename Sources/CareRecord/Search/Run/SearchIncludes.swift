@@ -93,12 +93,20 @@ struct SearchIncludes {
     /// that a page whose matches refer to or from a hundred thousand resources reads the
     /// bodies of a bounded number.
     static func withVersions(_ parts: [String]) -> String {
+        var none: [SQLValue] = []
+        return withVersions(parts, restriction: .none, arguments: &none)
+    }
+
+    /// `withVersions(_:)` reading only the rows of `restriction`'s persons, its arguments
+    /// appended to `arguments` (after the parts').
+    static func withVersions(_ parts: [String], restriction: PersonRestriction, arguments: inout [SQLValue]) -> String {
         let numbered = parts.enumerated().map {
             "SELECT \($0.offset) AS n, rid FROM (\($0.element) ORDER BY 1 LIMIT \(SearchExecutor.includeLimit)) AS p\($0.offset)"
         }
         return """
             SELECT i.n, t.rid, t.type, t.id, \(RecordReads.joinedVersionColumns) FROM (\(numbered.joined(separator: " UNION ALL "))) AS i \
-            JOIN resource t ON t.rid = i.rid JOIN resource_version v ON v.seq = t.seq ORDER BY i.n, t.rid
+            JOIN resource t ON t.rid = i.rid JOIN resource_version v ON v.seq = t.seq \
+            WHERE TRUE\(restriction.test("t", "v", arguments: &arguments)) ORDER BY i.n, t.rid
             """
     }
 

@@ -74,6 +74,7 @@ struct SearchStatements {
         var filter = source.filter
         if let cursor = query.cursor { filter += " AND " + SearchSorting.after(cursor, keys: query.sort, arguments: &arguments) }
         arguments.append((query.count + 1).sqlValue)
+        let persons = query.persons.test("x", "v", arguments: &arguments)
         let matches = """
             \(source.with)SELECT \(source.select)\(keys.isEmpty ? "" : ", " + keys.joined(separator: ", ")) \
             FROM \(source.from) WHERE \(filter) ORDER BY \(SearchSorting.orderBy(query.sort)) LIMIT ?
@@ -82,7 +83,7 @@ struct SearchStatements {
         // as the matches' is.
         let sql = """
             SELECT r.*, x.type, x.id, \(RecordReads.joinedVersionColumns) \
-            FROM (\(matches)) AS r JOIN resource x ON x.rid = r.rid JOIN resource_version v ON v.seq = x.seq \
+            FROM (\(matches)) AS r JOIN resource x ON x.rid = r.rid JOIN resource_version v ON v.seq = x.seq\(persons) \
             ORDER BY \(SearchSorting.orderBy(query.sort))
             """
         return Statement(sql: sql, arguments: arguments)
@@ -139,6 +140,7 @@ struct SearchStatements {
             arguments += query.types.map(\.sqlValue)
         }
         terms.append("r.deleted = 0")
+        if !query.persons.keys.isEmpty { terms.append(query.persons.condition("r", arguments: &arguments)) }
         for clause in query.clauses { terms.append(clause.sql(&arguments)) }
         return terms.joined(separator: " AND ")
     }

@@ -60,8 +60,16 @@ struct PersonKeyTests {
         let both = try await create(record, observation(subject: "Patient/\(ann)", performer: "Patient/\(bob)", text: "both"))
         // Encounter is in the compartment by `patient`, an alias the index holds as `subject`.
         let visit = try await create(record, #"{"resourceType":"Encounter","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/\#(bob)"}}"#)
+        // A patient named by an absolute URL under the server's base is found by `Patient/id`
+        // searches too, so it counts: with Bob as performer the observation is no one's.
+        let byURL = try await create(record, observation(subject: "https://fhir.example.nhs.uk/fhir/Patient/\(ann)",
+                                                         performer: "Patient/\(bob)", text: "url"))
         let persons = try await rowPersons(record)
         #expect(persons["Encounter/\(visit)"] == [PersonKey.of(patient: bob)])
+        #expect(persons["Observation/\(byURL)"] == [PersonKey.shared])
+        let bySubject = SearchRequest(types: ["Observation"], parameters: [QueryParameter(name: "subject", value: "Patient/\(ann)")],
+                                      baseURL: "https://fhir.example.nhs.uk/fhir")
+        #expect(Set(try await record.search(bySubject).page.matches.map(\.key.id)) == [pulse, both, byURL])
         #expect(persons["Patient/\(ann)"] == [PersonKey.of(patient: ann)])
         #expect(persons["Observation/\(pulse)"] == [PersonKey.of(patient: ann)])
         #expect(persons["Organization/\(shared)"] == [PersonKey.shared])
@@ -132,17 +140,23 @@ struct PersonKeyTests {
             (["Observation"], [("patient", ann), ("status:not", "cancelled"), ("value-quantity:missing", "false")], nil),
             (["Observation"], [("code:text", "pulse")], ResourceKey("Patient", ann)),
             (["Patient"], [("_id", ann), ("_total", "accurate")], nil),
+            (["Observation"], [("patient", ann), ("_sort", "-date,_lastUpdated,code"), ("_count", "1")], nil),
         ]
         let context = record.search
         for search in searches {
-            let query = try SearchQueryParser(context: context, clock: { FHIRInstant(millisecondsSince1970: 0) }).search(
-                types: search.types, parameters: search.parameters.map { QueryParameter(name: $0.0, value: $0.1) }, strict: true,
-                compartment: search.compartment)
-            let (page, unrestricted) = try await explained(record) { connection in
-                try SearchExecutor(connection: connection, context: context).run(query)
+            var parameters = search.parameters.map { QueryParameter(name: $0.0, value: $0.1) }
+            // Every page: a later one starts after the last sort values (`_cursor`).
+            for _ in 0..<3 {
+                let query = try SearchQueryParser(context: context, clock: { FHIRInstant(millisecondsSince1970: 0) }).search(
+                    types: search.types, parameters: parameters, strict: true, compartment: search.compartment)
+                let (page, unrestricted) = try await explained(record) { connection in
+                    try SearchExecutor(connection: connection, context: context).run(query)
+                }
+                #expect(!page.matches.isEmpty, "\(parameters)")
+                #expect(unrestricted.isEmpty, "\(parameters): scans without the person: \(unrestricted)")
+                guard let next = page.next else { break }
+                parameters = parameters.filter { $0.name != "_cursor" } + [QueryParameter(name: "_cursor", value: next)]
             }
-            #expect(!page.matches.isEmpty, "\(search.parameters)")
-            #expect(unrestricted.isEmpty, "\(search.parameters): scans without the person: \(unrestricted)")
         }
         let (everything, unrestricted) = try await explained(record) { connection in
             try EverythingReader(connection: connection, context: context)

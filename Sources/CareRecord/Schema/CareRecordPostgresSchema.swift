@@ -117,8 +117,18 @@ enum CareRecordPostgresSchema {
             DELETE FROM search_state WHERE name = 'index';
 
             """
+        for index in valueIndexes { sql += "DROP INDEX IF EXISTS \(index.name);\n\(index.sql);\n" }
         return sql
     }()
+
+    /// The value indexes on PostgreSQL: SQLite's (`SearchIndexSchema.valueIndexes`), each
+    /// ending with the person, so that a search kept to some persons tests the key in the
+    /// index. Tested on the table instead, every candidate row cost a visit to the table: a
+    /// search by subject and code, whose planner probes count up to 1,000 of a code's rows,
+    /// went from 0.9 to 2.1 ms at p50.
+    static let valueIndexes: [(name: String, sql: String)] = SearchIndexSchema.valueIndexes.map { index in
+        (index.name, String(index.sql.dropLast()) + ", person)")
+    }
 
     /// A value table's primary key columns, as the first migration made them.
     private static func primaryKey(_ table: SearchIndexTable) -> String {

@@ -35,12 +35,29 @@ enum PersonKey {
         if type == "Patient" { return of(patient: id) }
         guard let codes = compartment[type], !codes.isEmpty else { return shared }
         var patient: String?
-        for entry in entries {
-            guard case .reference("Patient", let target) = entry.value, codes.contains(entry.parameter) else { continue }
+        for entry in entries where codes.contains(entry.parameter) {
+            guard let target = patientID(entry.value) else { continue }
             if let found = patient, found != target { return shared }
             patient = target
         }
         return patient.map(of(patient:)) ?? shared
+    }
+
+    /// The Patient id a reference names: `Patient/1`, or an absolute URL ending so
+    /// (`https://host/fhir/Patient/1`, with or without `/_history/2`), which the index keeps
+    /// whole and a search by `Patient/1` also finds when the URL is under this server's base.
+    /// Another server's Patient counts too: a key too many only puts a resource beside a
+    /// patient's rows, where one too few would hide it from the patient's searches.
+    private static func patientID(_ value: SearchIndexValue) -> String? {
+        switch value {
+        case .reference("Patient", let id): return id
+        case .reference("", let url) where url.contains("://"):
+            var parts = url.split(separator: "/", omittingEmptySubsequences: false)
+            if parts.count >= 4, parts[parts.count - 2] == "_history" { parts.removeLast(2) }
+            guard parts.count >= 2, parts[parts.count - 2] == "Patient", let id = parts.last, !id.isEmpty else { return nil }
+            return String(id)
+        default: return nil
+        }
     }
 
     /// The keys a query for `patients`' resources keeps to: theirs and `shared`.

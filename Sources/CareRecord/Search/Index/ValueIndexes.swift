@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import Storage
 
-/// The search index's secondary indexes (`SearchIndexSchema.valueIndexes`; on PostgreSQL the
-/// full-text GIN indexes, the record tables' secondary indexes and the foreign key from a
-/// resource's pointer to its version too), taken down for a bulk load and built again after it.
+/// The search index's secondary indexes (`SearchIndexSchema.valueIndexes`; on PostgreSQL
+/// `CareRecordPostgresSchema.valueIndexes`, ending with the person, and the full-text GIN
+/// indexes, the record tables' secondary indexes and the foreign key from a resource's
+/// pointer to its version too), taken down for a bulk load and built again after it.
 ///
 /// Why: an index row lands on a random page of each value-ordered B-tree, and as the store
 /// grows each insert costs more (cache misses, then page reads). Building an index once at the
@@ -27,7 +28,7 @@ enum ValueIndexes {
         switch engine {
         case .sqlite: SearchIndexSchema.valueIndexes
         case .postgres:
-            SearchIndexSchema.valueIndexes + CareRecordPostgresSchema.fullTextIndexes + CareRecordPostgresSchema.recordIndexes
+            CareRecordPostgresSchema.valueIndexes + CareRecordPostgresSchema.fullTextIndexes + CareRecordPostgresSchema.recordIndexes
         }
     }
 

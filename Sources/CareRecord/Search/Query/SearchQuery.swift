@@ -51,6 +51,18 @@ struct SearchSortKey: Sendable {
     let expression: String
     let arguments: [SQLValue]
     let descending: Bool
+    /// For a key read by a subquery from a table `k`: the test its WHERE starts with, which
+    /// binds nothing (`k.rid = r.rid`), so that `restricted(to:)` can add the person's test.
+    var anchor: String? = nil
+
+    /// The key reading only the rows of `persons` (`PersonRestriction`): the test goes right
+    /// after the anchor, so its arguments come before the key's own.
+    func restricted(to persons: PersonRestriction) -> SearchSortKey {
+        guard let anchor, !persons.keys.isEmpty else { return self }
+        let test = "\(anchor) AND k.person \(RidSet.inList(persons.keys.count))"
+        return SearchSortKey(name: name, expression: expression.replacingOccurrences(of: anchor, with: test),
+                             arguments: persons.arguments + arguments, descending: descending)
+    }
 }
 
 /// One `_include` or `_revinclude`: resources of `sourceType` point at resources of

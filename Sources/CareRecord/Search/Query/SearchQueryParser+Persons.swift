@@ -40,15 +40,28 @@ extension SearchQueryParser {
 extension SearchQuery {
     /// The query kept to the rows of `patients`' persons (`PersonRestriction`) on `engine`:
     /// each of its own clauses tests the key of the index rows it reads, and the statements
-    /// test it on the resource and version rows. Chains and reverse chains, which read other
-    /// resources' rows, are left as they are.
-    func restricted(_ patients: [String]?, on engine: SQLEngine) -> SearchQuery {
+    /// test it on the resource and version rows, and so do the sort keys. Chains and reverse
+    /// chains, which read other resources' rows, are left as they are, and so are includes.
+    ///
+    /// The clause that named the patients (`driver`) drives the search, and every other set is
+    /// tested per candidate, with no probe of sizes: its set is no more than those patients'
+    /// resources of the type, a bounded number whatever the size of the store. Probed, a
+    /// common code's set was counted through a prepared statement's generic plan, which tests
+    /// the bound keys after the index rather than in it: 1 ms of a 1.8 ms search by subject and
+    /// code, where its 30 candidates are tested in 0.05.
+    func restricted(_ patients: [String]?, on engine: SQLEngine, driver: Int?) -> SearchQuery {
         guard let patients else { return self }
         let persons = PersonRestriction.patients(patients, on: engine)
         guard !persons.keys.isEmpty else { return self }
-        var query = with(clauses: clauses.map { $0.restricted(to: persons) })
-        query.persons = persons
-        return query
+        var clauses = clauses.map { $0.restricted(to: persons) }
+        if let driver, case .within = clauses[driver] {
+            for index in clauses.indices where index != driver {
+                if case .within(let set) = clauses[index] { clauses[index] = .member(set) }
+            }
+        }
+        return SearchQuery(types: types, clauses: clauses, sort: sort.map { $0.restricted(to: persons) },
+                           count: count, total: total, summary: summary, elements: elements, includes: includes,
+                           revIncludes: revIncludes, cursor: cursor, ignored: ignored, applied: applied, persons: persons)
     }
 }
 

@@ -65,7 +65,7 @@ struct SearchQueryParser {
             if try results.read(parameter, parser: self, builder: builder) { continue }
             try addFilter(parameter, to: &builder)
         }
-        return try results.finish(builder).restricted(builder.patients, on: context.engine)
+        return try results.finish(builder).restricted(builder.patients, on: context.engine, driver: builder.patientsClause)
     }
 
     /// Resources in the compartment of `owner` (`Patient/123/Observation`): those whose
@@ -81,7 +81,9 @@ struct SearchQueryParser {
         }
         // A patient's compartment, but for the Patient records linked to it (each in its own
         // person's rows), is in its person's rows and shared ones.
-        if owner.type == "Patient", !builder.types.contains("Patient"), builder.patients == nil { builder.patients = [owner.id] }
+        if owner.type == "Patient", !builder.types.contains("Patient"), builder.patients == nil {
+            (builder.patients, builder.patientsClause) = ([owner.id], builder.clauses.count)
+        }
         builder.clauses.append(.within(.rows(
             table: "search_reference", pids: pids, condition: "target_type = ? AND target_id = ?",
             arguments: [owner.type.sqlValue, owner.id.sqlValue])))
@@ -97,7 +99,9 @@ struct SearchQueryParser {
         do {
             builder.clauses.append(try clause(parameter.name, parameter.value, on: builder.types, depth: 0))
             builder.applied.append((parameter.name, parameter.value))
-            if builder.patients == nil { builder.patients = patientsNamed(parameter.name, parameter.value, on: builder.types) }
+            if builder.patients == nil, let patients = patientsNamed(parameter.name, parameter.value, on: builder.types) {
+                (builder.patients, builder.patientsClause) = (patients, builder.clauses.count - 1)
+            }
         } catch let unknown as UnknownSearchParameter {
             if builder.strict {
                 throw RecordError(.invalid, .notSupported, "unknown search parameter '\(parameter.name.prefix(100))': \(unknown.reason)",
@@ -127,8 +131,10 @@ struct SearchQueryBuilder {
     var clauses: [SearchClause] = []
     var ignored: [String] = []
     var applied: [(name: String, value: String)] = []
-    /// The patients some parameter confines the matches to (`SearchQueryParser.patientsNamed`).
+    /// The patients some parameter confines the matches to (`SearchQueryParser.patientsNamed`),
+    /// and that parameter's clause.
     var patients: [String]?
+    var patientsClause: Int?
 
     init(types: [String], strict: Bool) {
         self.types = types
@@ -137,6 +143,7 @@ struct SearchQueryBuilder {
 
     func build(count: Int, engine: SQLEngine) -> SearchQuery {
         SearchQuery(types: types, clauses: clauses, sort: [], count: count, total: .none, summary: nil, elements: nil,
-                    includes: [], revIncludes: [], cursor: nil, ignored: ignored, applied: applied).restricted(patients, on: engine)
+                    includes: [], revIncludes: [], cursor: nil, ignored: ignored, applied: applied)
+            .restricted(patients, on: engine, driver: patientsClause)
     }
 }

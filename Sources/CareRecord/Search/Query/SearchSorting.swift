@@ -14,7 +14,7 @@ enum SearchSorting {
             return SearchSortKey(name: text, expression: "r.id", arguments: [], descending: descending)
         case "_lastUpdated":
             return SearchSortKey(name: text, expression: "(SELECT k.last_updated FROM resource_version k WHERE k.seq = r.seq)",
-                                 arguments: [], descending: descending)
+                                 arguments: [], descending: descending, anchor: "k.seq = r.seq")
         default:
             break
         }
@@ -43,7 +43,7 @@ enum SearchSorting {
         let expression = "coalesce((SELECT \(pick)(k.\(column)) FROM \(table) k WHERE k.rid = r.rid AND k.pid "
             + "\(RidSet.inList(pids.count))), ?)"
         return SearchSortKey(name: text, expression: expression, arguments: pids.map(\.sqlValue) + [none],
-                             descending: descending)
+                             descending: descending, anchor: "k.rid = r.rid")
     }
 
     /// ORDER BY for `keys`, then `rid` (which makes the order total, so paging is stable).

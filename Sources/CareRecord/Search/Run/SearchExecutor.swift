@@ -50,10 +50,8 @@ struct SearchExecutor {
     /// read and the others are tested per candidate; an `_id` condition drives on its own.
     func planned(_ query: SearchQuery) throws -> SearchQuery {
         let probes = SearchStatements.probes(query)
-        let counts = try probes.map { probe in
-            try probe.statement.map { try connection.fetchOne($0.sql, $0.arguments)?[0].int64 ?? 0 }
-        }
-        return SearchStatements.planned(query, probes: probes, counts: counts)
+        let row = try SearchStatements.probing(probes).flatMap { try connection.fetchOne($0.sql, $0.arguments) }
+        return SearchStatements.planned(query, probes: probes, counts: SearchStatements.counts(row, probes))
     }
 
     /// How many the first page holds when it holds every match (so the total is known).
@@ -79,15 +77,9 @@ extension SearchExecutor {
     static func run(_ query: SearchQuery,
                     fetch: (SearchStatements.Statement) async throws -> [SQLRow]) async throws -> SearchPage {
         let probes = SearchStatements.probes(query)
-        var counts: [Int64?] = []
-        for probe in probes {
-            guard let statement = probe.statement else {
-                counts.append(nil)
-                continue
-            }
-            counts.append(try await fetch(statement).first?[0].int64 ?? 0)
-        }
-        let query = SearchStatements.planned(query, probes: probes, counts: counts)
+        var row: SQLRow?
+        if let probing = SearchStatements.probing(probes) { row = try await fetch(probing).first }
+        let query = SearchStatements.planned(query, probes: probes, counts: SearchStatements.counts(row, probes))
         var matches: [(rid: Int64, version: StoredVersion)] = []
         var next: SearchCursor?
         if query.count > 0 { (matches, next) = SearchStatements.readPage(try await fetch(SearchStatements.page(query)), query) }

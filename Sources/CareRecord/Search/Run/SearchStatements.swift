@@ -33,6 +33,26 @@ struct SearchStatements {
 
     static let probeLimit = 1_000
 
+    /// The probes as one statement of one row, a count per probe that has a statement in
+    /// turn: one round trip to the server however many sets a search has (a search by subject
+    /// and code made three, two of them probes, where SQLite makes function calls).
+    static func probing(_ probes: [(clause: Int, statement: Statement?)]) -> Statement? {
+        let statements = probes.compactMap(\.statement)
+        guard !statements.isEmpty else { return nil }
+        return Statement(sql: "SELECT " + statements.map { "(\($0.sql))" }.joined(separator: ", "),
+                         arguments: Array(statements.map(\.arguments).joined()))
+    }
+
+    /// Each probe's count from `probing`'s row (nil for a probe without a statement).
+    static func counts(_ row: SQLRow?, _ probes: [(clause: Int, statement: Statement?)]) -> [Int64?] {
+        var column = 0
+        return probes.map { probe in
+            guard probe.statement != nil else { return nil }
+            defer { column += 1 }
+            return row?[column].int64 ?? 0
+        }
+    }
+
     /// Whether an `_id` condition drives the search (no set does).
     private static func drivenByID(_ query: SearchQuery) -> Bool {
         query.clauses.contains { if case .ids = $0 { true } else { false } }

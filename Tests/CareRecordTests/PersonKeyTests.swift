@@ -101,6 +101,33 @@ struct PersonKeyTests {
         #expect(try await rowPersons(record)["Observation/\(pulse)"] == [PersonKey.of(patient: bob)])
     }
 
+    /// One import batch moves a resource twice (one transaction, one pending row), beside a
+    /// resource that fails, so the batch is rolled back and written again a savepoint each.
+    @Test func aResourceMovedTwiceInOneTransactionEndsUnderItsLastPatient() async throws {
+        let test = try await TestRecord.on(.postgres)
+        let record = test.record
+        let ann = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Ann"}]}"#)
+        let bob = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Bob"}]}"#)
+        let cat = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Cat"}]}"#)
+        let pulse = try await create(record, observation(subject: "Patient/\(ann)", text: "pulse"))
+        func moved(to patient: String) throws -> JSON {
+            var object = try json(observation(subject: "Patient/\(patient)", text: "pulse")).objectValue ?? [:]
+            object["id"] = .string(pulse)
+            return .object(object)
+        }
+        // Valid, but its conditional reference matches no one: it fails as it is written.
+        let broken = try json(#"""
+            {"resourceType":"Observation","status":"final","code":{"text":"x"},
+             "subject":{"reference":"Patient?identifier=https://example.org/ids|nobody"}}
+            """#)
+        let results = try await record.importResources(record.prepareImport([try moved(to: bob), broken, try moved(to: cat)]))
+        #expect(results.map { if case .success = $0 { true } else { false } } == [true, false, true])
+        #expect(try await rowPersons(record)["Observation/\(pulse)"] == [PersonKey.of(patient: cat)])
+        #expect(try await observationIDs(record, patient: cat) == [pulse])
+        #expect(try await observationIDs(record, patient: bob).isEmpty)
+        #expect(try await observationIDs(record, patient: ann).isEmpty)
+    }
+
     @Test func aStoreFromBeforeTheKeyGetsItsKeysWhenItNextOpens() async throws {
         let test = try await TestRecord.on(.postgres)
         let ann = try await create(test.record, #"{"resourceType":"Patient","name":[{"family":"Ann"}]}"#)

@@ -8,7 +8,7 @@ import FHIR
 /// to itself); one naming no patient (an Organization, a Practitioner) or several (a group
 /// appointment) belongs to no one, `shared`. So every resource in patient X's compartment has
 /// X's key or `shared`, and a query serving X keeps to rows with those two keys
-/// (`Restriction`): still exact, because its own conditions are kept too; a key is a
+/// (`PersonRestriction`): still exact, because its own conditions are kept too; a key is a
 /// hash, and two patients whose ids share one are only stored side by side.
 ///
 /// The key is FNV-1a (64 bits) of the patient id: stable across releases and machines, and

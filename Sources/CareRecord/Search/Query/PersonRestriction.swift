@@ -10,6 +10,9 @@ struct PersonRestriction: Sendable {
 
     static let none = PersonRestriction(keys: [])
 
+    /// The keys as bound values.
+    var arguments: [SQLValue] { keys.map(SQLValue.integer) }
+
     /// Rows of patients `ids`' records (their keys and `PersonKey.shared`), on `engine`.
     static func patients(_ ids: [String], on engine: SQLEngine) -> PersonRestriction {
         engine == .postgres ? PersonRestriction(keys: PersonKey.restriction(ids)) : .none
@@ -24,7 +27,7 @@ struct PersonRestriction: Sendable {
     func test(_ aliases: String..., arguments: inout [SQLValue]) -> String {
         guard !keys.isEmpty else { return "" }
         return aliases.map { alias in
-            arguments += keys.map(SQLValue.integer)
+            arguments += self.arguments
             return " AND \(alias).person \(RidSet.inList(keys.count))"
         }.joined()
     }
@@ -32,7 +35,7 @@ struct PersonRestriction: Sendable {
     /// The test alone, as a condition (`TRUE` with none).
     func condition(_ alias: String, arguments: inout [SQLValue]) -> String {
         guard !keys.isEmpty else { return "TRUE" }
-        arguments += keys.map(SQLValue.integer)
+        arguments += self.arguments
         return "\(alias).person \(RidSet.inList(keys.count))"
     }
 }

@@ -99,8 +99,3 @@ extension RidSet {
         }
     }
 }
-
-extension PersonRestriction {
-    /// The keys as bound values.
-    var arguments: [SQLValue] { keys.map(SQLValue.integer) }
-}

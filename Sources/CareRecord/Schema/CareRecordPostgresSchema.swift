@@ -100,7 +100,7 @@ enum CareRecordPostgresSchema {
     static let personKey: String = {
         let keyed: [(table: String, key: String)] = [
             ("resource_version", "seq"), ("resource", "rid"),
-        ] + SearchIndexTable.allCases.map { ($0.name, primaryKey($0)) } + [
+        ] + SearchIndexTable.allCases.map { ($0.name, $0.primaryKey) } + [
             ("search_fulltext", "seq"), ("search_position", "rid"),
         ]
         var sql = keyed.map { "ALTER TABLE \($0.table) ADD COLUMN person bigint NOT NULL DEFAULT 0;\n" }.joined()
@@ -128,19 +128,6 @@ enum CareRecordPostgresSchema {
     /// code's thousands.
     static let valueIndexes: [(name: String, sql: String)] = SearchIndexSchema.valueIndexes.map { index in
         (index.name, String(index.sql.dropLast()) + ", person)")
-    }
-
-    /// A value table's primary key columns, as the first migration made them.
-    private static func primaryKey(_ table: SearchIndexTable) -> String {
-        switch table {
-        case .token: "rid, pid, code, system"
-        case .string: "rid, pid, norm, exact"
-        case .date: "rid, pid, low, high"
-        case .reference: "rid, pid, target_type, target_id"
-        case .number: "rid, pid, value"
-        case .quantity: "rid, pid, value, system, code"
-        case .composite: "rid, pid, a_system, a_code, b_system, b_code, b_low, b_high"
-        }
     }
 
     /// The record tables' secondary indexes, which no write reads: written into `record` above

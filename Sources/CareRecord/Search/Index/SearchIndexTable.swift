@@ -48,6 +48,16 @@ enum SearchIndexTable: Int, CaseIterable, Sendable {
 
     var columnCount: Int { columns.split(separator: ",").count }
 
+    /// The primary key's columns as the first migration made them (`SearchIndexSchema.tables`):
+    /// `columns` in the order a search reads them.
+    var primaryKey: String {
+        switch self {
+        case .token: "rid, pid, code, system"
+        case .quantity: "rid, pid, value, system, code"
+        case .string, .date, .reference, .number, .composite: columns
+        }
+    }
+
     /// `(?, ?, ...)`, one placeholder per column.
     var placeholders: String {
         "(" + Array(repeating: "?", count: columnCount).joined(separator: ", ") + ")"

@@ -128,6 +128,42 @@ struct PersonKeyTests {
         #expect(try await observationIDs(record, patient: ann).isEmpty)
     }
 
+    /// The migration itself on a store that holds resources: made with the migrations before
+    /// the key, its rows written as the writer then wrote them (resources, versions, a stale
+    /// index), then opened by this build.
+    @Test func theMigrationKeysAStoreMadeBeforeIt() async throws {
+        let address = try PostgresAddress(try TestEngines.freshSchemaAddress())
+        let before = Array(CareRecordSchema.migrations.prefix { $0.name != "2026-11-25-person-key-v1" })
+        #expect(before.count == CareRecordSchema.migrations.count - 1)
+        let old = try await PostgresDatabase.open(address, migrations: before)
+        let rows: [(type: String, id: String, body: String)] = [
+            ("Patient", "ann", #"{"resourceType":"Patient","id":"ann","name":[{"family":"Ann"}]}"#),
+            ("Observation", "pulse", #"{"resourceType":"Observation","id":"pulse","status":"final","code":{"text":"pulse"},"subject":{"reference":"Patient/ann"}}"#),
+            ("Organization", "org", #"{"resourceType":"Organization","id":"org","name":"Leeds GP"}"#),
+        ]
+        try await old.write { connection in
+            for (offset, row) in rows.enumerated() {
+                try connection.execute("""
+                    INSERT INTO resource_version (type, id, version, last_updated, method, created, body)
+                    VALUES (?, ?, 1, ?, 'create', 1, CAST(? AS bytea))
+                    """, [.text(row.type), .text(row.id), .integer(1_764_547_200_000 + Int64(offset)), .text(row.body)])
+                try connection.execute("""
+                    INSERT INTO resource (type, id, version, seq, deleted)
+                    SELECT type, id, 1, seq, 0 FROM resource_version WHERE type = ? AND id = ?
+                    """, [.text(row.type), .text(row.id)])
+            }
+        }
+        old.close()
+        let record = try await CareRecord.open(postgres: address, maximumReaders: 2)
+        defer { record.close() }
+        let persons = try await rowPersons(record)
+        #expect(persons["Patient/ann"] == [PersonKey.of(patient: "ann")])
+        #expect(persons["Observation/pulse"] == [PersonKey.of(patient: "ann")])
+        #expect(persons["Organization/org"] == [PersonKey.shared])
+        #expect(try await observationIDs(record, patient: "ann") == ["pulse"])
+        #expect(try await record.read(ResourceKey("Observation", "pulse")).version == 1)
+    }
+
     @Test func aStoreFromBeforeTheKeyGetsItsKeysWhenItNextOpens() async throws {
         let test = try await TestRecord.on(.postgres)
         let ann = try await create(test.record, #"{"resourceType":"Patient","name":[{"family":"Ann"}]}"#)

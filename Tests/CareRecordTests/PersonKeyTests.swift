@@ -53,8 +53,8 @@ struct PersonKeyTests {
     @Test func eachRowCarriesThePersonOfTheOnePatientItsResourceBelongsTo() async throws {
         let test = try await TestRecord.on(.postgres)
         let record = test.record
-        let ann = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Ann"}]}"#)
-        let bob = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Bob"}]}"#)
+        let ann = try await patient(record, "Ann")
+        let bob = try await patient(record, "Bob")
         let pulse = try await create(record, observation(subject: "Patient/\(ann)", text: "pulse"))
         let shared = try await create(record, #"{"resourceType":"Organization","name":"Leeds GP"}"#)
         let both = try await create(record, observation(subject: "Patient/\(ann)", performer: "Patient/\(bob)", text: "both"))
@@ -80,8 +80,8 @@ struct PersonKeyTests {
     @Test func aResourceMovedToAnotherPatientMovesItsRowsAndIsFoundUnderItsNewPatientOnly() async throws {
         let test = try await TestRecord.on(.postgres)
         let record = test.record
-        let ann = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Ann"}]}"#)
-        let bob = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Bob"}]}"#)
+        let ann = try await patient(record, "Ann")
+        let bob = try await patient(record, "Bob")
         let pulse = try await create(record, observation(subject: "Patient/\(ann)", text: "pulse"))
         var corrected = try json(observation(subject: "Patient/\(bob)", text: "pulse")).objectValue ?? [:]
         corrected["id"] = .string(pulse)
@@ -106,9 +106,9 @@ struct PersonKeyTests {
     @Test func aResourceMovedTwiceInOneTransactionEndsUnderItsLastPatient() async throws {
         let test = try await TestRecord.on(.postgres)
         let record = test.record
-        let ann = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Ann"}]}"#)
-        let bob = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Bob"}]}"#)
-        let cat = try await create(record, #"{"resourceType":"Patient","name":[{"family":"Cat"}]}"#)
+        let ann = try await patient(record, "Ann")
+        let bob = try await patient(record, "Bob")
+        let cat = try await patient(record, "Cat")
         let pulse = try await create(record, observation(subject: "Patient/\(ann)", text: "pulse"))
         func moved(to patient: String) throws -> JSON {
             var object = try json(observation(subject: "Patient/\(patient)", text: "pulse")).objectValue ?? [:]
@@ -166,7 +166,7 @@ struct PersonKeyTests {
 
     @Test func aStoreFromBeforeTheKeyGetsItsKeysWhenItNextOpens() async throws {
         let test = try await TestRecord.on(.postgres)
-        let ann = try await create(test.record, #"{"resourceType":"Patient","name":[{"family":"Ann"}]}"#)
+        let ann = try await patient(test.record, "Ann")
         let pulse = try await create(test.record, observation(subject: "Patient/\(ann)", text: "pulse"))
         // As the migration leaves a store that held resources: every key 0, the index stale.
         try await test.record.database.write { connection in
@@ -232,6 +232,11 @@ struct PersonKeyTests {
     }
 
     // MARK: helpers
+
+    /// A new Patient's id.
+    private func patient(_ record: CareRecord, _ family: String) async throws -> String {
+        try await create(record, #"{"resourceType":"Patient","name":[{"family":"\#(family)"}]}"#)
+    }
 
     private func create(_ record: CareRecord, _ text: String) async throws -> String {
         let parsed = try json(text)

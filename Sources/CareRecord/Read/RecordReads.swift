@@ -36,8 +36,11 @@ enum RecordReads {
         JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
         """
 
-    /// `currentSQL` with the row's person (`PersonKey`), on PostgreSQL.
-    static let currentWithPersonSQL = currentSQL.replacingOccurrences(of: "r.rid FROM", with: "r.rid, r.person FROM")
+    /// `currentSQL` with the row's person (`PersonKey`) last, on PostgreSQL.
+    static let currentWithPersonSQL = """
+        SELECT r.version, v.last_updated, r.deleted, r.rid, r.person FROM resource r
+        JOIN resource_version v ON v.seq = r.seq WHERE r.type = ? AND r.id = ?
+        """
 
     static func version(_ connection: any SQLConnection, _ key: ResourceKey, _ version: Int?) throws -> StoredVersion? {
         let query = versionQuery(key, version)

@@ -110,7 +110,6 @@ struct SearchIncludes {
             """
     }
 
-
     /// The rids of live resources that resources `rids` refer to through the include's
     /// parameters; nil when there can be none.
     private static func forward(_ include: SearchInclude, from rids: [Int64]) -> (sql: String, arguments: [SQLValue])? {
@@ -147,13 +146,13 @@ struct SearchIncludes {
         }
     }
 
-    /// `rid, type, id` at the start of a row.
     /// A row of a `withVersions` statement: the resource's rid and current version.
     static func included(_ row: SQLRow) -> (rid: Int64, version: StoredVersion) {
         let key = ResourceKey(row[2].string ?? "", row[3].string ?? "")
         return (row[1].int64 ?? 0, RecordReads.storedVersion(key: key, row: row, offset: 4))
     }
 
+    /// `rid, type, id` at the start of a row.
     static func ridAndKey(_ row: SQLRow) -> (rid: Int64, key: ResourceKey) {
         (row[0].int64 ?? 0, ResourceKey(row[1].string ?? "", row[2].string ?? ""))
     }

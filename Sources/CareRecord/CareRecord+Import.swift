@@ -42,8 +42,11 @@ extension CareRecord {
     /// runs with the search index's value indexes down, and they are built once it ends,
     /// whether it finished or failed (see `ValueIndexes`); `building` is told just before. Into
     /// a store that holds resources, the indexes stay up, so that searches of what is there
-    /// stay fast. On PostgreSQL the record's tables are then vacuumed and analysed.
-    public func bulkLoad<T>(building: () -> Void = {}, _ load: () async throws -> T) async throws -> T {
+    /// stay fast. On PostgreSQL the record's tables are then vacuumed and analysed;
+    /// `analysing` is told just before. (The two calls let a command say, and time, where a
+    /// long load is: on PostgreSQL the builds and the vacuum are a good part of it.)
+    public func bulkLoad<T>(building: () -> Void = {}, analysing: () -> Void = {},
+                            _ load: () async throws -> T) async throws -> T {
         let deferred = try await writeTables { connection -> Bool in
             guard try Self.holdsNoResource(connection) else { return false }
             try ValueIndexes.drop(connection)
@@ -64,7 +67,10 @@ extension CareRecord {
             building()
             try await buildValueIndexes()
         }
-        if case .postgres(let database) = engine { try await Self.refreshStatistics(database) }
+        if case .postgres(let database) = engine {
+            analysing()
+            try await Self.refreshStatistics(database)
+        }
         return result
     }
 

@@ -44,9 +44,16 @@ struct Import: AsyncParsableCommand {
         var summary = ImportSummary()
         let progress = ProgressLine()
         let started = Date()
+        var stages = ImportStages(started: started)
         do {
             // Into an empty store the search index's value indexes are built once, at the end.
-            try await record.bulkLoad(building: { progress.note("Building the search indexes...") }) {
+            try await record.bulkLoad(building: {
+                stages.mark("building the search indexes")
+                progress.note("Building the search indexes...")
+            }, analysing: {
+                stages.mark("vacuum and analyse")
+                progress.note("Vacuuming and analysing the tables...")
+            }) {
                 for file in files {
                     // A gzipped file is unpacked beside the system's temporary files first: the
                     // importers read their files more than once and by position.
@@ -64,7 +71,9 @@ struct Import: AsyncParsableCommand {
             throw ValidationError(failure.description)
         }
         progress.finish()
-        print(summary.report(seconds: Date().timeIntervalSince(started)))
+        let finished = Date()
+        print(summary.report(seconds: finished.timeIntervalSince(started)))
+        if let line = stages.report(finished: finished) { print(line) }
         if summary.failureCount > 0 { throw ExitCode(2) }
     }
 }

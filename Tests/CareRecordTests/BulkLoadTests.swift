@@ -83,7 +83,11 @@ struct BulkLoadTests {
         let test = try await TestRecord.on(engine)
         #expect(try await indexes(test.record) == Self.all(engine))
         var built = 0
-        let stored = try await test.record.bulkLoad(building: { built += 1 }) {
+        var analysed = 0
+        let stored = try await test.record.bulkLoad(building: { built += 1 }, analysing: {
+            #expect(built == 1, "after the indexes are built")
+            analysed += 1
+        }) {
             #expect(try await indexes(test.record).isEmpty, "down while the rows go in")
             #expect(try await marked(test.record))
             #expect(try await pointerKeyHolds(test.record) == (engine == .sqlite))
@@ -94,6 +98,7 @@ struct BulkLoadTests {
         }
         #expect(stored == 40)
         #expect(built == 1)
+        #expect(analysed == (engine == .postgres ? 1 : 0), "only PostgreSQL's tables are vacuumed after a load")
         #expect(try await indexes(test.record) == Self.all(engine))
         #expect(try await pointerKeyHolds(test.record))
         #expect(try await !marked(test.record))

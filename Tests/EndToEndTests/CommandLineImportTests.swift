@@ -12,6 +12,9 @@ struct CommandLineImportTests {
         let patientLine = run.output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Patient ") }
         #expect(patientLine?.hasSuffix(" 3") == true)
         #expect(run.output.contains("Resolved"))
+        let stages = run.output.split(separator: "\n").first { $0.contains("loading the rows") }
+        #expect(stages?.contains("building the search indexes") == true,
+                "into an empty store the index builds are a stage of their own, timed: \(run.output)")
         let record = try CareRecord(path: folder.path("record.sqlite"))
         #expect(try await record.counts().values.reduce(0, +) == 273)
     }

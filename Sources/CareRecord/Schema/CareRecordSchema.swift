@@ -70,5 +70,8 @@ public enum CareRecordSchema {
         // PostgreSQL's distribution key (`CareRecordPostgresSchema.personKey`); SQLite serves
         // one borough from one file and is never distributed.
         Migration("2026-11-25-person-key-v1", sql: "", postgres: CareRecordPostgresSchema.personKey),
+        // PostgreSQL's value indexes carry the rid, as SQLite's do by being on WITHOUT ROWID
+        // tables (`CareRecordPostgresSchema.valueIndexes`).
+        Migration("2026-11-26-covering-value-indexes-v1", sql: "", postgres: CareRecordPostgresSchema.coveringValueIndexes),
     ]
 }

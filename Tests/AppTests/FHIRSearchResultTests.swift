@@ -116,6 +116,19 @@ extension FHIRServerTests {
                 let narrowed = try await fhir.searchBundle("/fhir/Patient?name=row&birthdate=ge1990-02-04&_total=accurate")
                 #expect(narrowed.entryIDs() == [ids[3], ids[5]])
                 #expect(narrowed["total"] == 2)
+                // A full page is counted in its own statement's pass over the index set, with
+                // the per-candidate clause applied to the count too; a later page counts every
+                // match, not only those after it.
+                for total in ["", "&_total=accurate"] {
+                    let first = try await fhir.searchBundle("/fhir/Patient?name=row&birthdate=ge1990-02-04&_count=1\(total)")
+                    #expect(first.entryIDs() == [ids[3]])
+                    #expect(first["total"] == 2)
+                    let second = try await fhir.searchBundle(try #require(first.link("next").map(JSON.pathAndQuery)))
+                    #expect(second.entryIDs() == [ids[5]])
+                    #expect(second["total"] == 2)
+                }
+                let none = try await fhir.searchBundle("/fhir/Patient?name=row&_count=2&_total=none")
+                #expect(none["total"] == nil && none.entryIDs() == [ids[0], ids[2]])
             }
         }
 

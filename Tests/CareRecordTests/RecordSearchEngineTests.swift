@@ -74,4 +74,35 @@ struct RecordSearchEngineTests {
         let observations = try await ids(test.record, "Observation", [("subject", "Patient/\(patients.first ?? "")")])
         #expect(observations.count == 1, "the conditional reference found the patient written earlier in the transaction")
     }
+
+    /// The default total (an estimate) counts up to 1,000 matches and leaves a larger total
+    /// out rather than pay for it; `_total=accurate` counts them all. On every page, and
+    /// whether one set answers the search (counted with the page) or a second clause is
+    /// tested per candidate.
+    @Test(arguments: TestEngines.available)
+    func anEstimatedTotalPastAThousandIsLeftOutAndAnAccurateOneCounted(engine: SQLEngine) async throws {
+        let test = try await TestRecord.on(engine)
+        let people = try (0..<1_005).map { n in
+            try json(#"{"resourceType":"Patient","gender":"\#(n % 5 == 0 ? "female" : "male")","name":[{"family":"Many"}]}"#)
+        }
+        let results = try await test.record.importResources(people)
+        #expect(results.allSatisfy { if case .success = $0 { true } else { false } })
+        func total(_ parameters: [(String, String)]) async throws -> (total: Int?, count: Int, next: String?) {
+            let request = SearchRequest(types: ["Patient"], parameters: parameters.map { QueryParameter(name: $0.0, value: $0.1) })
+            let page = try await test.record.search(request).page
+            return (page.total, page.matches.count, page.next)
+        }
+        let estimate = try await total([("family", "many"), ("_count", "10")])
+        #expect(estimate.total == nil && estimate.count == 10)
+        let accurate = try await total([("family", "many"), ("_count", "10"), ("_total", "accurate")])
+        #expect(accurate.total == 1_005 && accurate.count == 10)
+        let next = try #require(accurate.next)
+        let second = try await total([("family", "many"), ("_count", "10"), ("_total", "accurate"), ("_cursor", next)])
+        #expect(second.total == 1_005 && second.count == 10)
+        // A fifth of them: under the limit, so the estimate is exact.
+        let women = try await total([("family", "many"), ("gender", "female"), ("_count", "10")])
+        #expect(women.total == 201 && women.count == 10)
+        let womenAccurate = try await total([("family", "many"), ("gender", "female"), ("_count", "10"), ("_total", "accurate")])
+        #expect(womenAccurate.total == 201)
+    }
 }

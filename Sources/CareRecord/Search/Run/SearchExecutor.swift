@@ -29,14 +29,15 @@ struct SearchExecutor {
         let query = try planned(query)
         var matches: [(rid: Int64, version: StoredVersion)] = []
         var next: SearchCursor?
+        var counted: Int64?
         if query.count > 0 {
             let page = SearchStatements.page(query)
-            (matches, next) = SearchStatements.readPage(try connection.fetchAll(page.sql, page.arguments), query)
+            (matches, next, counted) = SearchStatements.readPage(try connection.fetchAll(page.sql, page.arguments), query)
         }
         let total: Int?
-        switch SearchStatements.total(query, firstPageCount: Self.firstPageCount(query, matches.count, next)) {
+        switch SearchStatements.total(query, firstPageCount: Self.firstPageCount(query, matches.count, next), counted: counted) {
         case nil: total = nil
-        case .counted(let count): total = count
+        case .known(let count): total = count
         case .statement(let statement, let exact):
             total = SearchStatements.total(from: try connection.fetchOne(statement.sql, statement.arguments)?[0].int64, exact: exact)
         }
@@ -82,11 +83,14 @@ extension SearchExecutor {
         let query = SearchStatements.planned(query, probes: probes, counts: SearchStatements.counts(row, probes))
         var matches: [(rid: Int64, version: StoredVersion)] = []
         var next: SearchCursor?
-        if query.count > 0 { (matches, next) = SearchStatements.readPage(try await fetch(SearchStatements.page(query)), query) }
+        var counted: Int64?
+        if query.count > 0 {
+            (matches, next, counted) = SearchStatements.readPage(try await fetch(SearchStatements.page(query)), query)
+        }
         let total: Int?
-        switch SearchStatements.total(query, firstPageCount: firstPageCount(query, matches.count, next)) {
+        switch SearchStatements.total(query, firstPageCount: firstPageCount(query, matches.count, next), counted: counted) {
         case nil: total = nil
-        case .counted(let count): total = count
+        case .known(let count): total = count
         case .statement(let statement, let exact):
             total = SearchStatements.total(from: try await fetch(statement).first?[0].int64, exact: exact)
         }

@@ -68,7 +68,13 @@ extension CareRecord {
         }
         let context = search
         let request = EverythingQuery(patient: patientID, since: since, types: types, count: count, after: cursor?.rid ?? 0)
-        let page = try await read { connection in try EverythingReader(connection: connection, context: context).run(request) }
+        if case .postgres(let database) = engine {
+            let page = try await database.readSnapshot { snapshot in
+                try await EverythingReader.run(request, context: context) { try await snapshot.fetchAll($0.sql, $0.arguments) }
+            }
+            return (page, applied)
+        }
+        let page = try await read { connection in try EverythingReader.run(request, context: context, on: connection) }
         return (page, applied)
     }
 }

@@ -247,6 +247,10 @@ extension FHIRServerTests {
                                   .notFound)
                 try expectOutcome(try await fhir.get("/fhir/Patient/$everything"), .badRequest)
                 try expectOutcome(try await fhir.get("/fhir/Patient/no-such/$everything"), .notFound)
+                // A deleted patient's record is not served, though resources still refer to them.
+                #expect(try await fhir.delete("/fhir/Patient/\(bob)").status == .noContent)
+                try expectOutcome(try await fhir.get("/fhir/Patient/\(bob)/$everything"), .notFound)
+                try expectOutcome(try await fhir.get("/fhir/Patient/\(bob)/$everything?_type=Observation"), .notFound)
                 try expectOutcome(try await fhir.get("/fhir/Patient/\(ann)/$everything?start=2020"), .badRequest)
             }
         }

@@ -222,8 +222,8 @@ struct PersonKeyTests {
             }
         }
         let (everything, unrestricted) = try await explained(record) { connection in
-            try EverythingReader(connection: connection, context: context)
-                .run(EverythingQuery(patient: ann, since: nil, types: nil, count: 100, after: 0))
+            try EverythingReader.run(EverythingQuery(patient: ann, since: nil, types: nil, count: 100, after: 0),
+                                     context: context, on: connection)
         }
         #expect(everything.matches.count == 4)
         #expect(everything.included.map(\.key) == [ResourceKey("Organization", "org")])

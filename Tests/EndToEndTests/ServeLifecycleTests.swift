@@ -1,6 +1,7 @@
 import CareRecord
 import FHIR
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("joinedup serve: start, stop and crash")
@@ -41,19 +42,29 @@ struct ServeLifecycleTests {
         let server = try JoinedUpProcess(["serve", "--port", "0", "--database", database], in: folder.url)
         let base = "http://127.0.0.1:\(try await server.waitForPort())/fhir"
         let size = 200
+        let tally = Tally()
         // Two writers post bundles back to back; the server is killed while they are busy.
         let writers = (0..<2).map { writer in
             Task { () -> [Int] in
                 var acknowledged: [Int] = []
                 for round in 0..<10_000 {
                     let bundle = writer * 100_000 + round
-                    guard let answer = try? await HTTP.send("POST", base, body: patients(size, bundle: bundle), timeout: 10) else { break }
-                    if answer.status == 200 { acknowledged.append(bundle) }
+                    guard let answer = try? await HTTP.send("POST", base, body: patients(size, bundle: bundle), timeout: 30) else { break }
+                    if answer.status == 200 {
+                        acknowledged.append(bundle)
+                        tally.add()
+                    }
                 }
                 return acknowledged
             }
         }
-        try await Task.sleep(for: .seconds(3))
+        // Killed once a few bundles are in, not after a fixed time: with the whole suite on two
+        // cores, three seconds were sometimes not enough for the first answer. The writers post
+        // back to back, so one is always in flight when the kill comes.
+        let deadline = ContinuousClock.now + .seconds(120)
+        while tally.value < 4, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         server.signal(SIGKILL)
         _ = try await server.waitForExit(timeout: .seconds(10))
         var acknowledged: [Int] = []
@@ -94,4 +105,11 @@ struct ServeLifecycleTests {
         #expect(notAnAddress.errors.contains("--read-replica must be a postgres:// address"), "\(notAnAddress.errors)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("record.sqlite")), "nothing was opened")
     }
+}
+
+/// Acknowledged answers so far, counted across the writer tasks.
+private final class Tally: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

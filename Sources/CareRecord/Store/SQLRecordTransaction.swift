@@ -19,16 +19,23 @@ struct SQLRecordTransaction: StoreTransaction {
     let versions = PendingVersions()
     let index: PendingIndexRows
     let numbers = RowNumbers()
+    /// Whether this transaction is a batch of a bulk load (`CareRecord.beginImport`), whose
+    /// updates check that the value tables' keys are up (`indexesUp`). Other writers' updates
+    /// skip that round trip: during someone else's load into an empty store, the rare one is
+    /// right but reads whole value tables.
+    let loading: Bool
     private let indexesChecked = Flag()
 
     private final class Flag {
         var done = false
     }
 
-    init(connection: any SQLConnection, search: SearchContext, clock: @escaping @Sendable () -> FHIRInstant) {
+    init(connection: any SQLConnection, search: SearchContext, clock: @escaping @Sendable () -> FHIRInstant,
+         loading: Bool = false) {
         self.connection = connection
         self.search = search
         self.clock = clock
+        self.loading = loading
         self.index = PendingIndexRows(ids: search.ids)
     }
 
@@ -83,11 +90,13 @@ struct SQLRecordTransaction: StoreTransaction {
         if version == 1 {
             rid = try numbers.rid(on: connection)
         } else if let known = versions.rid(key), let person = versions.person(key) {
+            if loading { try indexesUp() }
             rid = known
             previousPerson = person
         } else if let found = try connection.fetchOne("SELECT rid, person FROM resource WHERE type = ? AND id = ?",
                                                       [.text(key.type), .text(key.id)]),
                   let foundRID = found[0].int64, let person = found[1].int64 {
+            if loading { try indexesUp() }
             rid = foundRID
             previousPerson = person
             versions.learn(key, rid: foundRID, person: person)
@@ -115,15 +124,23 @@ struct SQLRecordTransaction: StoreTransaction {
 
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String] {
         try finish()
-        // As on SQLite (`SQLiteTransaction.matches`): a search inside a bulk load into an empty
-        // store builds the value indexes first, rather than read whole tables once per resource
-        // that asks. Asked once a transaction.
-        if !indexesChecked.done {
-            if try ValueIndexes.areDown(connection) { try ValueIndexes.build(connection) }
-            indexesChecked.done = true
-        }
+        try indexesUp()
         let parsed = try SearchQueryParser(context: search, clock: clock).conditional(query)
         return try SearchExecutor(connection: connection, context: search).ids(parsed, limit: limit)
+    }
+
+    /// Builds the value indexes if a bulk load into an empty store took them down, before the
+    /// first search or update in a transaction: as on SQLite (`SQLiteTransaction.matches`), a
+    /// search would otherwise read whole tables once per resource that asks, and an update's
+    /// delete of the resource's old index rows, by rid, would read whole value tables without
+    /// their primary keys (`ValueIndexes.primaryKeys`). Asked once a transaction.
+    private func indexesUp() throws {
+        guard !indexesChecked.done else { return }
+        indexesChecked.done = true
+        if try ValueIndexes.areDown(connection) {
+            try finish()
+            try ValueIndexes.build(connection)
+        }
     }
 
     func isolated<T>(_ body: () throws -> T) throws -> T {
@@ -140,6 +157,8 @@ struct SQLRecordTransaction: StoreTransaction {
             // sent is dropped here.
             versions.discard()
             index.discard()
+            // An index build inside it is undone too, and asked for again.
+            indexesChecked.done = false
             try connection.execute("ROLLBACK TO SAVEPOINT entry")
             try connection.execute("RELEASE SAVEPOINT entry")
             throw error

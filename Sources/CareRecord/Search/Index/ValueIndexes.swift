@@ -3,9 +3,10 @@ import GRDB
 import Storage
 
 /// The search index's secondary indexes (`SearchIndexSchema.valueIndexes`; on PostgreSQL
-/// `CareRecordPostgresSchema.valueIndexes`, ending with the person, and the full-text GIN
-/// indexes, the record tables' secondary indexes and the foreign key from a resource's
-/// pointer to its version too), taken down for a bulk load and built again after it.
+/// `CareRecordPostgresSchema.valueIndexes`, ending with the person and the rid, and the value
+/// tables' primary keys, the full-text GIN indexes, the record tables' secondary indexes and
+/// the foreign key from a resource's pointer to its version too), taken down for a bulk load
+/// and built again after it.
 ///
 /// Why: an index row lands on a random page of each value-ordered B-tree, and as the store
 /// grows each insert costs more (cache misses, then page reads). Building an index once at the
@@ -17,19 +18,39 @@ import Storage
 /// While the indexes are down, searches still answer correctly but read whole tables. So they
 /// are taken down only for a load into an empty store (`CareRecord.bulkLoad`) and for a full
 /// re-index, and the first search the writer itself makes during a load (a conditional
-/// reference or create: Bundles have many) builds them for the rest of it. The row
+/// reference or create: Bundles have many), and on PostgreSQL its first update, builds them
+/// for the rest of it. The row
 /// `value_indexes = deferred` in `search_state` marks a store whose indexes are down: a load
 /// that is killed part-way leaves it, and the next open of the record builds them.
 enum ValueIndexes {
     static let stateName = "value_indexes"
 
-    /// The indexes taken down on `engine`.
+    /// The indexes taken down on `engine`: on PostgreSQL the value tables' primary keys first,
+    /// so that they are built first.
     static func indexes(_ engine: SQLEngine) -> [(name: String, sql: String)] {
         switch engine {
         case .sqlite: SearchIndexSchema.valueIndexes
         case .postgres:
-            CareRecordPostgresSchema.valueIndexes + CareRecordPostgresSchema.fullTextIndexes + CareRecordPostgresSchema.recordIndexes
+            primaryKeys.map { ($0.name, $0.sql) } + CareRecordPostgresSchema.valueIndexes
+                + CareRecordPostgresSchema.fullTextIndexes + CareRecordPostgresSchema.recordIndexes
         }
+    }
+
+    /// On PostgreSQL, the value tables' primary keys, which no statement of a load into an
+    /// empty store reads: the rows are distinct as made (`PendingIndexRows.add`), and only an
+    /// update or deletion deletes a resource's rows by rid, before which a load's writer builds
+    /// every index that is down (`SQLRecordTransaction.indexesUp`). Kept up row by row, they
+    /// were the largest part of the server's index upkeep in a load (SQLite's value tables are
+    /// `WITHOUT ROWID`: their primary key is the table, and stays). Each is built by a DO block
+    /// that adds it only if it is missing, so that two processes opening the record at once
+    /// both succeed.
+    static let primaryKeys: [(table: String, name: String, sql: String)] = SearchIndexTable.allCases.map { table in
+        let name = "\(table.name)_pkey"
+        return (table.name, name, """
+            DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '\(name)' \
+            AND connamespace = current_schema()::regnamespace) THEN \
+            ALTER TABLE \(table.name) ADD CONSTRAINT \(name) PRIMARY KEY (\(table.primaryKey), person); END IF; END $$
+            """)
     }
 
     /// On PostgreSQL, the foreign key from a resource's pointer to its version is checked by
@@ -40,6 +61,9 @@ enum ValueIndexes {
 
     /// Drops every value index and marks the store, in the caller's transaction.
     static func drop(_ connection: any SQLConnection) throws {
+        if connection.engine == .postgres {
+            for key in primaryKeys { try connection.execute("ALTER TABLE \(key.table) DROP CONSTRAINT IF EXISTS \(key.name)") }
+        }
         for index in indexes(connection.engine) {
             try connection.execute("DROP INDEX IF EXISTS \(index.name)")
         }

@@ -81,16 +81,10 @@ extension CareRecord {
             let missing = try await writeTables { try ValueIndexes.missing($0) }
             // IF NOT EXISTS: another process opening the record may have built one meanwhile.
             try await database.runEach(missing.map { $0.sql.replacingOccurrences(of: "CREATE INDEX ", with: "CREATE INDEX IF NOT EXISTS ") },
-                                       width: Self.maintenanceWidth, maintenanceMemory: Self.buildMemory)
+                                       width: Self.maintenanceWidth)
         }
         _ = try await writeTables { try ValueIndexes.build($0) }
     }
-
-    /// Each index build's sort memory after a load on PostgreSQL, rather than the server's
-    /// default (64 MB), with which a value table's rows at 100,000 people (tens of millions)
-    /// were sorted through many temporary files, and the server gave the build one parallel
-    /// worker at most (it gives each at least 32 MB). `maintenanceWidth` builds at once.
-    static let buildMemory = "512MB"
 
     /// How many maintenance statements run at once after a load on PostgreSQL.
     private static var maintenanceWidth: Int { max(2, ProcessInfo.processInfo.activeProcessorCount) }

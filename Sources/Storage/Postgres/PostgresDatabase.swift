@@ -184,26 +184,12 @@ public final class PostgresDatabase: SQLDatabase {
     /// most `width` at once: maintenance after a bulk load (index builds, VACUUM), which the
     /// server runs one statement to a process, so side by side they use more than one core.
     /// Throws the first failure, after the statements already started have ended.
-    /// `maintenanceMemory` (`'512MB'`), when given, is each statement's `maintenance_work_mem`,
-    /// put back to the server's own afterwards.
-    public func runEach(_ commands: [String], width: Int, maintenanceMemory: String? = nil) async throws {
+    public func runEach(_ commands: [String], width: Int) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var rest = commands[...]
             func startNext() {
                 guard let sql = rest.popFirst() else { return }
-                group.addTask {
-                    try await self.statements.withSession { session in
-                        guard let maintenanceMemory else { return try await session.executeAsync(sql) }
-                        try await session.executeAsync("SET maintenance_work_mem = '\(maintenanceMemory)'")
-                        do {
-                            try await session.executeAsync(sql)
-                        } catch {
-                            try? await session.executeAsync("RESET maintenance_work_mem")
-                            throw error
-                        }
-                        try await session.executeAsync("RESET maintenance_work_mem")
-                    }
-                }
+                group.addTask { try await self.statements.withSession { try await $0.executeAsync(sql) } }
             }
             for _ in 0..<max(1, width) { startNext() }
             while try await group.next() != nil { startNext() }

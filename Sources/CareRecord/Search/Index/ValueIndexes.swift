@@ -61,10 +61,10 @@ enum ValueIndexes {
 
     /// Drops every value index and marks the store, in the caller's transaction.
     static func drop(_ connection: any SQLConnection) throws {
-        if connection.engine == .postgres {
-            for key in primaryKeys { try connection.execute("ALTER TABLE \(key.table) DROP CONSTRAINT IF EXISTS \(key.name)") }
-        }
-        for index in indexes(connection.engine) {
+        let keys = connection.engine == .postgres ? primaryKeys : []
+        for key in keys { try connection.execute("ALTER TABLE \(key.table) DROP CONSTRAINT IF EXISTS \(key.name)") }
+        // `indexes` lists the primary keys first: they are gone now.
+        for index in indexes(connection.engine).dropFirst(keys.count) {
             try connection.execute("DROP INDEX IF EXISTS \(index.name)")
         }
         if connection.engine == .postgres {

@@ -122,21 +122,20 @@ indirect enum RidSet: Sendable {
     /// same either way.
     static func probe(_ table: String, _ column: String, _ pids: [Int64], _ condition: String,
                       _ values: [SQLValue], _ arguments: inout [SQLValue]) -> String {
-        arguments += pids.map(\.sqlValue)
-        arguments += values
-        let test = condition.isEmpty ? "" : " AND (\(condition))"
-        return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = \(column) AND (x.pid + 0) \(inList(pids.count))\(test)\(perCandidate))"
+        let test = rowTest(pids, condition, values, &arguments, parameter: "(x.pid + 0)")
+        return "EXISTS (SELECT 1 FROM \(table) x WHERE x.rid = \(column) AND \(test)\(perCandidate))"
     }
 
     static let perCandidate = " LIMIT 1 OFFSET 0"
 
     /// The test an index row of the set meets: its parameter is one of `pids`, and the
     /// `condition` (over the row's columns) holds when there is one.
+    /// `parameter` is how the row's parameter column is written (`probe` keeps indexes off it).
     static func rowTest(_ pids: [Int64], _ condition: String, _ values: [SQLValue],
-                        _ arguments: inout [SQLValue]) -> String {
+                        _ arguments: inout [SQLValue], parameter: String = "pid") -> String {
         arguments += pids.map(\.sqlValue)
         arguments += values
-        return "pid \(inList(pids.count))" + (condition.isEmpty ? "" : " AND (\(condition))")
+        return "\(parameter) \(inList(pids.count))" + (condition.isEmpty ? "" : " AND (\(condition))")
     }
 
     static func inList(_ count: Int) -> String {

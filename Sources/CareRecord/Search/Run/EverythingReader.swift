@@ -28,6 +28,9 @@ struct EverythingReader {
     let context: SearchContext
     let query: EverythingQuery
     private let restriction: PersonRestriction
+    /// The types with a place in a patient compartment, as a list of SQL constants: what the
+    /// page refers to of these is a member or the patient, never an include.
+    private let compartmentTypes: String
     private var stage = Stage.members
     private var rows: [SQLRow] = []
     private var matches: [StoredVersion] = []
@@ -48,6 +51,8 @@ struct EverythingReader {
         self.query = query
         self.context = context
         restriction = PersonRestriction.patients([query.patient], on: context.engine)
+        compartmentTypes = Set(context.patientCompartment.keys).union(["Patient"]).sorted()
+            .map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
     }
 
     /// The page, its statements run on `connection`, in the caller's read transaction.
@@ -97,10 +102,9 @@ struct EverythingReader {
             rows = Self.merged(rows, taken, count: query.count + 1)
             readPage()
         case .referenced(let chunk):
-            let compartmentTypes = Set(context.patientCompartment.keys).union(["Patient"])
             for row in taken {
                 let (rid, version) = SearchIncludes.included(row)
-                guard !compartmentTypes.contains(version.key.type), query.types?.contains(version.key.type) ?? true else { continue }
+                guard query.types?.contains(version.key.type) ?? true else { continue }
                 if seen.insert(rid).inserted { included.append(version) }
             }
             stage = chunk + 1 < chunks.count ? .referenced(chunk + 1) : .done
@@ -225,10 +229,10 @@ struct EverythingReader {
             .filter { seen.insert($0[0].int64 ?? 0).inserted }.prefix(count).map { $0 }
     }
 
-    /// Resources a chunk of the page refers to, each with its current version; `take` keeps
-    /// those whose type has no place in a patient compartment. The references are in the rows
-    /// of the page's persons (`referring`); what they refer to, of a type in no patient's
-    /// compartment, is shared.
+    /// Resources a chunk of the page refers to whose type has no place in a patient
+    /// compartment, each with its current version (`take` keeps those `_type` asks for). The
+    /// references are in the rows of the page's persons (`referring`); what they refer to, of
+    /// a type in no patient's compartment, is shared.
     private func referenced(_ chunk: [Int64]) -> SearchStatements.Statement {
         let shared = PersonRestriction.shared(on: context.engine)
         // References to a compartment type are left out before their targets are looked up:
@@ -236,14 +240,12 @@ struct EverythingReader {
         // of a target (by type and id) descends the resource index (145 references for a
         // page of 49, most of the statement's time at 100,000 people). As constants, the
         // server's own type names, like `members`' parameter numbers.
-        let compartmentTypes = Set(context.patientCompartment.keys).union(["Patient"])
-        let leftOut = compartmentTypes.sorted().map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
         // Each target is looked up once, however many of the page refer to it (a page's 56
         // references to shared resources named 10).
         var arguments = chunk.map(\.sqlValue)
         let targets = """
             SELECT DISTINCT ref.target_type, ref.target_id FROM search_reference ref
-            WHERE ref.rid \(RidSet.inList(chunk.count)) AND ref.target_type NOT IN (\(leftOut))
+            WHERE ref.rid \(RidSet.inList(chunk.count)) AND ref.target_type NOT IN (\(compartmentTypes))
             """ + referring.test("ref", arguments: &arguments)
         let part = """
             SELECT DISTINCT t.rid FROM (\(targets)) AS g JOIN resource t

@@ -32,7 +32,7 @@ struct SearchExecutor {
         var counted: Int64?
         if query.count > 0 {
             let page = SearchStatements.page(query)
-            (matches, next, counted) = SearchStatements.readPage(try connection.fetchAll(page.sql, page.arguments), query)
+            (matches, next, counted) = SearchStatements.readPage(try connection.fetchAll(page.sql, page.arguments), of: page, query)
         }
         let total: Int?
         switch SearchStatements.total(query, firstPageCount: Self.firstPageCount(query, matches.count, next), counted: counted) {
@@ -85,7 +85,8 @@ extension SearchExecutor {
         var next: SearchCursor?
         var counted: Int64?
         if query.count > 0 {
-            (matches, next, counted) = SearchStatements.readPage(try await fetch(SearchStatements.page(query)), query)
+            let page = SearchStatements.page(query)
+            (matches, next, counted) = SearchStatements.readPage(try await fetch(page), of: page, query)
         }
         let total: Int?
         switch SearchStatements.total(query, firstPageCount: firstPageCount(query, matches.count, next), counted: counted) {

@@ -9,6 +9,9 @@ struct SearchStatements {
     struct Statement {
         let sql: String
         let arguments: [SQLValue]
+        /// A page's statement that also counts the matches, as its rows' last column
+        /// (`pageCounting`).
+        var countsMatches = false
     }
 
     /// The sets whose size chooses the driving set (`SearchExecutor.planned`): each probed
@@ -121,10 +124,6 @@ struct SearchStatements {
     /// as `d`, so the count reads them again for nothing) and a total is asked for. Without a
     /// driver the count would be a second scan even when the page turns out to hold every
     /// match, so it stays a statement of its own, run only when needed.
-    static func countsWithPage(_ query: SearchQuery) -> Bool {
-        countsWithPage(query, MatchSource(query))
-    }
-
     private static func countsWithPage(_ query: SearchQuery, _ source: MatchSource) -> Bool {
         source.drives && query.total != .none && query.count > 0
     }
@@ -154,15 +153,16 @@ struct SearchStatements {
             FROM p AS r JOIN resource x ON x.rid = r.rid JOIN resource_version v ON v.seq = x.seq\(persons) \
             ORDER BY r.rid
             """
-        return Statement(sql: sql, arguments: arguments)
+        return Statement(sql: sql, arguments: arguments, countsMatches: true)
     }
 
-    /// The page's matches, the cursor of the next page when there is one, and the count of
-    /// every match when the statement made it (`countsWithPage`, and the page was full).
-    static func readPage(_ rows: [SQLRow], _ query: SearchQuery)
+    /// The page's matches from the rows of `page`'s statement, the cursor of the next page
+    /// when there is one, and the count of every match when the statement made it
+    /// (`countsMatches`, and the page was full).
+    static func readPage(_ rows: [SQLRow], of page: Statement, _ query: SearchQuery)
         -> (matches: [(rid: Int64, version: StoredVersion)], next: SearchCursor?, counted: Int64?) {
         let keys = query.sort.count
-        let counted = countsWithPage(query) ? rows.first?.values.last?.int64 : nil
+        let counted = page.countsMatches ? rows.first?.values.last?.int64 : nil
         var matches: [(rid: Int64, version: StoredVersion)] = []
         for (index, row) in rows.enumerated() {
             if index == query.count {

@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         // The server engine (issue 5): PostgreSQL's wire protocol on NIO.
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        // Already in the graph through PostgresNIO: signing and checking tokens (issue 6).
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // JSON value model, FHIR definitions (generated tables), validation, NHS number.
@@ -40,6 +42,11 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Who may see what: tokens, scopes, roles (issue 6).
+        .target(name: "Access", dependencies: [
+            "FHIR",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // A deterministic generator of a whole local area (issue 3).
         .target(name: "SyntheticArea", dependencies: [
             "FHIR",
@@ -48,13 +55,13 @@ let package = Package(
         ]),
         // HTTP: FHIR REST routes over Hummingbird.
         .target(name: "App", dependencies: [
-            "FHIR", "Storage", "CareRecord",
+            "Access", "FHIR", "Storage", "CareRecord",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "joinedup", dependencies: [
-            "App", "CareRecord", "FHIR", "Storage", "SyntheticArea",
+            "Access", "App", "CareRecord", "FHIR", "Storage", "SyntheticArea",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             // To import what `generate --gzip` wrote (Gunzip.swift).
             .product(name: "CompressNIO", package: "compress-nio"),
@@ -65,6 +72,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
+        .testTarget(name: "AccessTests", dependencies: ["Access", "FHIR"]),
         .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "FHIR", "CareRecord"]),
         // What tests on both engines share: which engines to run on, and a fresh store on each.
         .target(name: "TestSupport", dependencies: ["Storage"], path: "Tests/TestSupport"),
@@ -79,7 +87,7 @@ let package = Package(
         // Runs the real `joinedup` executable: command-line imports, serve, SIGTERM, SIGKILL.
         .testTarget(name: "EndToEndTests", dependencies: ["CareRecord", "FHIR"]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "CareRecord", "FHIR", "Storage", "TestSupport",
+            "Access", "App", "CareRecord", "FHIR", "Storage", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

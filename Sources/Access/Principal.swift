@@ -1,0 +1,44 @@
+import Foundation
+
+/// Who is asking, as their verified token says: the user, the organisation they act for, their
+/// role, the scopes they were granted and, for the person themselves or their carer, the
+/// patient whose record the token is for.
+public struct Principal: Sendable {
+    public let user: String
+    /// The organisation's ODS code, for staff.
+    public let organisation: String?
+    public let role: Role
+    public let scopes: [Scope]
+    /// The patient id of a `patient/` scope's context.
+    public let patient: String?
+    /// The token's id (`jti`), so an audit entry can name the token used.
+    public let tokenID: String?
+    public let expires: Date
+
+    public init(user: String, organisation: String?, role: Role, scopes: [Scope], patient: String?,
+                tokenID: String?, expires: Date) {
+        self.user = user
+        self.organisation = organisation
+        self.role = role
+        self.scopes = scopes
+        self.patient = patient
+        self.tokenID = tokenID
+        self.expires = expires
+    }
+
+    /// Whether some scope of `context` allows `interaction` on `type`.
+    public func may(_ interaction: Interaction, _ type: String, in contexts: Set<Scope.Context> = [.user, .system]) -> Bool {
+        scopes.contains { contexts.contains($0.context) && $0.allows(interaction, on: type) }
+    }
+
+    /// Whether some scope of `contexts` allows `interaction` on every type (`*`).
+    public func mayOnEveryType(_ interaction: Interaction, in contexts: Set<Scope.Context> = [.user, .system]) -> Bool {
+        scopes.contains { contexts.contains($0.context) && $0.type == nil && $0.interactions.contains(interaction) }
+    }
+
+    /// Whether the token's access is through patient scopes only: everything it reads must
+    /// be in `patient`'s compartment.
+    public var isPatientScoped: Bool {
+        !scopes.isEmpty && scopes.allSatisfy { $0.context == .patient }
+    }
+}

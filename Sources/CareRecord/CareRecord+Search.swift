@@ -29,20 +29,36 @@ extension CareRecord {
     /// transaction, or on PostgreSQL, for a search that includes nothing, one statement
     /// (`SearchExecutor.runsWithoutTransaction`; an estimated total is then counted apart).
     public func search(_ request: SearchRequest) async throws -> (query: SearchQuery, page: SearchPage) {
+        let query = try parseSearch(request)
+        return (query, try await search(query))
+    }
+
+    /// A search parsed and checked, not yet run: what access control looks at first
+    /// (`typesRead`).
+    public func parseSearch(_ request: SearchRequest) throws -> SearchQuery {
         let parser = SearchQueryParser(context: search, clock: environment.now, baseURL: request.baseURL)
-        let query = try parser.search(types: request.types, parameters: request.parameters, strict: request.strict,
-                                      compartment: request.compartment)
+        return try parser.search(types: request.types, parameters: request.parameters, strict: request.strict,
+                                 compartment: request.compartment)
+    }
+
+    /// The resource types whose data `query` reads to decide its matches (its own, and those
+    /// its chains and `_has` look into); nil for a search over every type.
+    public func typesRead(by query: SearchQuery) -> Set<String>? {
+        query.typesRead(search.ids)
+    }
+
+    /// Runs a parsed search.
+    public func search(_ query: SearchQuery) async throws -> SearchPage {
         if case .postgres(let database) = engine {
             if SearchExecutor.runsWithoutTransaction(query) {
-                return (query, try await SearchExecutor.run(query) { try await database.fetchAll($0.sql, $0.arguments) })
+                return try await SearchExecutor.run(query) { try await database.fetchAll($0.sql, $0.arguments) }
             }
-            return (query, try await database.readSnapshot { snapshot in
+            return try await database.readSnapshot { snapshot in
                 try await SearchExecutor.run(query) { try await snapshot.fetchAll($0.sql, $0.arguments) }
-            })
+            }
         }
         let context = search
-        let page = try await read { connection in try SearchExecutor(connection: connection, context: context).run(query) }
-        return (query, page)
+        return try await read { connection in try SearchExecutor(connection: connection, context: context).run(query) }
     }
 
     /// The live resources matching a conditional query, current versions, in `rid` order.

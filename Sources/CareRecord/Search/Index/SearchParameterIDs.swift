@@ -11,11 +11,19 @@ final class SearchParameterIDs: Sendable {
     static let derivedSuffixes = ["text", "of-type", "identifier"]
 
     private let ids: [String: [String: Int64]]
+    /// Each number's resource type: whose rows a clause reads (`SearchQuery.typesRead`).
+    private let types: [Int64: String]
     private let definitions: FHIRSearchDefinitions
 
     private init(ids: [String: [String: Int64]], definitions: FHIRSearchDefinitions) {
         self.ids = ids
         self.definitions = definitions
+        types = Dictionary(ids.flatMap { type, keys in keys.values.map { ($0, type) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The resource type whose parameter `pid` numbers.
+    func type(of pid: Int64) -> String? {
+        types[pid]
     }
 
     /// The number of `key` on `type`, nil when the key is not one the definitions give. For

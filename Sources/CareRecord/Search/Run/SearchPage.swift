@@ -11,3 +11,11 @@ public struct SearchPage: Sendable {
     /// The position to ask for the next page from; nil on the last page.
     public let next: String?
 }
+
+extension SearchPage {
+    /// The same page with other included resources (access control drops those the reader
+    /// may not see).
+    public func replacing(included: [StoredVersion]) -> SearchPage {
+        SearchPage(matches: matches, included: included, total: total, next: next)
+    }
+}

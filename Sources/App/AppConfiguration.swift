@@ -15,10 +15,13 @@ public struct AppConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Deepest JSON nesting accepted in a body.
     public var maxJSONDepth: Int
+    /// The key file bearer tokens are checked with (`KeySet`; made by `joinedup keys new`).
+    /// Read again when it changes, so keys rotate without a restart.
+    public var keys: String
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "joinedup.sqlite",
                 readReplica: String? = nil, logLevel: Logger.Level = .info, maxBodyBytes: Int = 64 << 20,
-                maxJSONDepth: Int = 64) {
+                maxJSONDepth: Int = 64, keys: String = "joinedup-keys.json") {
         self.host = host
         self.port = port
         self.database = database
@@ -26,5 +29,6 @@ public struct AppConfiguration: Sendable {
         self.logLevel = logLevel
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
+        self.keys = keys
     }
 }

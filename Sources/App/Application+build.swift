@@ -1,3 +1,4 @@
+import Access
 import CareRecord
 import Hummingbird
 import Logging
@@ -15,9 +16,12 @@ public func buildApplication(_ configuration: AppConfiguration,
         logger.logLevel = configuration.logLevel
         return logger
     }()
+    let keys = try KeyRing(path: configuration.keys) { error in
+        logger.error("the key file could not be read again; the keys read before are kept", metadata: ["error": "\(error)"])
+    }
     let location = try StoreLocation(configuration.database)
     let record = try await CareRecord.open(location, readReplica: try configuration.readReplica.map(PostgresAddress.init))
-    let router = buildRouter(record: record, configuration: configuration)
+    let router = buildRouter(record: record, configuration: configuration, keys: { keys.current() })
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "JoinedUp"),
@@ -27,16 +31,21 @@ public func buildApplication(_ configuration: AppConfiguration,
     app.beforeServerStarts {
         var metadata: Logger.Metadata = ["database": "\(location)"]
         if let replica = configuration.readReplica { metadata["read-replica"] = "\((try? PostgresAddress(replica))?.description ?? "")" }
+        metadata["keys"] = "\(configuration.keys)"
         logger.info("store ready", metadata: metadata)
     }
     return app
 }
 
-/// The routes, separate from the application so tests can drive them directly.
-public func buildRouter(record: CareRecord, configuration: AppConfiguration) -> Router<BasicRequestContext> {
-    let router = Router()
+/// The routes, separate from the application so tests can drive them directly. `keys` gives
+/// the keys tokens are checked with, as they are at the moment of asking.
+public func buildRouter(record: CareRecord, configuration: AppConfiguration,
+                        keys: @escaping @Sendable () -> KeySet) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     // At router level, so that URLs no route matches also answer with an OperationOutcome.
     router.add(middleware: FHIROutcomeMiddleware(pathPrefix: "/fhir"))
+    // Before every route: no route runs for a request without a valid token but the open ones.
+    router.add(middleware: AuthenticationMiddleware(keys: keys))
     router.get("/health") { _, _ in "ok" }
     FHIRController(record: record, limits: RequestLimits(configuration)).register(on: router.group("fhir"))
     return router

@@ -63,6 +63,11 @@ enum CapabilityStatementBuilder {
             "patchFormat": ["application/json-patch+json"],
             "rest": [[
                 "mode": "server",
+                "security": [
+                    "service": [["coding": [["system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                             "code": "SMART-on-FHIR"]]]],
+                    "description": "Every interaction but this CapabilityStatement needs a bearer token (a JWT signed with one of the server's keys, ES256 or HS256) carrying SMART scopes (patient/, user/, system/; v1 read/write or v2 cruds). A patient-scoped token reads and searches its patient's compartment only.",
+                ],
                 "resource": .array(resources),
                 "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"], ["code": "search-system"]],
                 "searchParam": .array(["_id", "_lastUpdated", "_tag", "_profile", "_security", "_source"].compactMap { code in

@@ -6,9 +6,13 @@ extension FHIRController {
     @Sendable func read(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         if try context.parameters.require("id") == "$everything", try resourceType(context) == "Patient" {
-            return try await everything(request, patient: nil)
+            try notForPatientTokens(context, "read every patient's record")
+            try authoriseEveryType(context, .read, for: "$everything")
+            return try await everything(request, patient: nil, context: context)
         }
-        let stored = try await record.read(try resourceKey(context))
+        let key = try resourceKey(context)
+        try await authoriseRead(context, key)
+        let stored = try await record.read(key)
         return FHIRResponse.bytes(stored.body ?? [], headers: FHIRResponse.versionHeaders(stored, base: nil, location: false))
     }
 
@@ -17,21 +21,34 @@ extension FHIRController {
         guard let version = Int(try context.parameters.require("version")), version > 0 else {
             throw FHIRError(.badRequest, .value, "a version id is a positive whole number")
         }
-        let stored = try await record.read(try resourceKey(context), version: version)
+        let key = try resourceKey(context)
+        try await authoriseRead(context, key)
+        let stored = try await record.read(key, version: version)
         return FHIRResponse.bytes(stored.body ?? [], headers: FHIRResponse.versionHeaders(stored, base: nil, location: false))
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         let key = try resourceKey(context)
-        let result = try await record.update(try await body(request), key: key, ifMatch: try ifMatch(request))
+        try notForPatientTokens(context, "write")
+        try authorise(context, .update, key.type)
+        if try !principal(context).may(.create, key.type), (try? await record.read(key)) == nil {
+            // An update of a resource that does not exist creates it.
+            try authorise(context, .create, key.type)
+        }
+        let resource = try await body(request)
+        try authoriseReferences(context, in: resource)
+        let result = try await record.update(resource, key: key, ifMatch: try ifMatch(request))
         return FHIRResponse.write(result, preference: preference(request), base: base(request))
     }
 
     @Sendable func patch(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         let key = try resourceKey(context)
+        try notForPatientTokens(context, "write")
+        try authorise(context, .update, key.type)
         let document = try await body(request, patch: true)
+        try authorisePatchValues(context, in: document)
         let patch: JSONPatch
         do {
             patch = try JSONPatch(json: document)
@@ -43,12 +60,17 @@ extension FHIRController {
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
-        let result = try await record.delete(try resourceKey(context), ifMatch: try ifMatch(request))
+        let key = try resourceKey(context)
+        try notForPatientTokens(context, "delete")
+        try authorise(context, .delete, key.type)
+        let result = try await record.delete(key, ifMatch: try ifMatch(request))
         return FHIRResponse.write(result, preference: .minimal, base: base(request))
     }
 
     @Sendable func instanceHistory(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
-        return try await history(.instance(try resourceKey(context)), request: request)
+        let key = try resourceKey(context)
+        try await authoriseRead(context, key)
+        return try await history(.instance(key), request: request)
     }
 }

@@ -9,24 +9,24 @@ import Hummingbird
 extension FHIRController {
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
-        return try await runSearch(request, types: [try resourceType(context)], parameters: queryParameters(request))
+        return try await runSearch(request, context, types: [try resourceType(context)], parameters: queryParameters(request))
     }
 
     @Sendable func searchPost(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         let parameters = queryParameters(request) + (try await formParameters(request))
-        return try await runSearch(request, types: [try resourceType(context)], parameters: parameters)
+        return try await runSearch(request, context, types: [try resourceType(context)], parameters: parameters)
     }
 
     @Sendable func systemSearch(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
-        return try await runSearch(request, types: [], parameters: queryParameters(request))
+        return try await runSearch(request, context, types: [], parameters: queryParameters(request))
     }
 
     @Sendable func systemSearchPost(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         let parameters = queryParameters(request) + (try await formParameters(request))
-        return try await runSearch(request, types: [], parameters: parameters)
+        return try await runSearch(request, context, types: [], parameters: parameters)
     }
 
     /// `Patient/123/Observation?...` searches inside the compartment; `Patient/123/$everything`
@@ -39,27 +39,58 @@ extension FHIRController {
             guard owner.type == "Patient" else {
                 throw FHIRError(.notFound, .notSupported, "$everything is offered on Patient only")
             }
-            return try await everything(request, patient: owner.id)
+            if let patient = try confinedPatient(context) {
+                guard try principal(context).mayOnEveryType(.read, in: [.patient]) else {
+                    throw forbidden(try principal(context), "read every type of resource, as $everything needs")
+                }
+                try await requireInCompartment(owner, of: patient)
+            } else {
+                try authoriseEveryType(context, .read, for: "$everything")
+            }
+            return try await everything(request, patient: owner.id, context: context)
         }
         guard FHIRDefinitions.r4.isResourceType(target) else {
             throw FHIRError(.notFound, .notSupported, "'\(target.prefix(64))' is not a FHIR R4 resource type")
         }
-        return try await runSearch(request, types: [target], parameters: queryParameters(request), compartment: owner)
+        if let patient = try confinedPatient(context) {
+            // A patient token searches its own patient's compartment only.
+            try await requireInCompartment(owner, of: patient)
+            guard owner == ResourceKey("Patient", patient) else {
+                throw FHIRError(.notFound, .notFound, "\(owner.type)/\(owner.id) is not known")
+            }
+        }
+        return try await runSearch(request, context, types: [target], parameters: queryParameters(request), compartment: owner)
     }
 
-    func everything(_ request: Request, patient: String?) async throws -> Response {
-        let (page, applied) = try await record.everything(patient: patient, parameters: queryParameters(request))
+    func everything(_ request: Request, patient: String?, context: Context) async throws -> Response {
+        let (found, applied) = try await record.everything(patient: patient, parameters: queryParameters(request))
+        let page = try readable(found, context)
         let path = request.uri.path
         return FHIRResponse.bytes(SearchBundle.bytes(
             page: page, base: base(request) ?? "", link: SearchLinks(origin: origin(request), path: path, applied: applied),
             ignored: [], subset: nil, matchMode: "match", includeMode: "include"))
     }
 
-    private func runSearch(_ request: Request, types: [String], parameters: [QueryParameter],
+    private func runSearch(_ request: Request, _ context: Context, types: [String], parameters: [QueryParameter],
                            compartment: ResourceKey? = nil) async throws -> Response {
+        var parameters = parameters
+        var compartment = compartment
+        if let patient = try confinedPatient(context) {
+            try confine(types: types, parameters: &parameters, compartment: &compartment, to: patient, context)
+        }
         let searchRequest = SearchRequest(types: types, parameters: parameters, strict: handlingIsStrict(request),
                                           compartment: compartment, baseURL: base(request))
-        let (query, page) = try await record.search(searchRequest)
+        let query = try record.parseSearch(searchRequest)
+        if try confinedPatient(context) != nil {
+            // The compartment keeps the matches to the patient; a chain or `_has` would read
+            // other resources to decide them, which a patient token is not yet offered.
+            guard let read = record.typesRead(by: query), read.subtracting(types).isEmpty else {
+                throw FHIRError(.forbidden, .forbidden, "a patient-scoped token may not chain or use _has on this server")
+            }
+        } else {
+            try authoriseSearch(context, query)
+        }
+        let page = try readable(try await record.search(query), context)
         let path = request.method == .post ? String(request.uri.path.dropLast("/_search".count)) : request.uri.path
         let applied = query.applied.filter { $0.name != "_compartment" }.map { QueryParameter(name: $0.name, value: $0.value) }
         let subset = ResourceSubset(summary: query.summary, elements: query.elements)
@@ -93,5 +124,24 @@ extension FHIRController {
     /// `http://host` (the base without `/fhir`), for links.
     func origin(_ request: Request) -> String {
         request.head.authority.map { "http://\($0)" } ?? ""
+    }
+
+    /// A patient token's search, kept to its patient: a search of Patients to the patient
+    /// themselves, of any other type to the patient's compartment. Includes, which could
+    /// reach past it, are not yet offered to such tokens.
+    private func confine(types: [String], parameters: inout [QueryParameter], compartment: inout ResourceKey?,
+                         to patient: String, _ context: Context) throws {
+        guard types.count == 1, let type = types.first else {
+            throw FHIRError(.forbidden, .forbidden, "a patient-scoped token searches one type at a time")
+        }
+        try authoriseForPatient(context, .search, type)
+        if parameters.contains(where: { $0.name.hasPrefix("_include") || $0.name.hasPrefix("_revinclude") }) {
+            throw FHIRError(.forbidden, .forbidden, "a patient-scoped token may not use _include or _revinclude on this server")
+        }
+        if type == "Patient" {
+            parameters.append(QueryParameter(name: "_id", value: patient))
+        } else if compartment == nil {
+            compartment = ResourceKey("Patient", patient)
+        }
     }
 }

@@ -6,12 +6,17 @@ extension FHIRController {
     /// A transaction or batch Bundle posted to the base URL.
     @Sendable func postBundle(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
-        let result = try await record.process(bundle: try await body(request), preference: preference(request, default: .minimal))
+        try notForPatientTokens(context, "post a Bundle")
+        let bundle = try await body(request)
+        try BundleAccess.authorise(bundle, principal(context))
+        let result = try await record.process(bundle: bundle, preference: preference(request, default: .minimal))
         return FHIRResponse.json(result.response)
     }
 
     @Sendable func systemHistory(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
+        try notForPatientTokens(context, "read the whole record's history")
+        try authoriseEveryType(context, .read, for: "the history of the whole record")
         return try await history(.system, request: request)
     }
 

@@ -6,7 +6,7 @@ import Hummingbird
 /// The FHIR R4 REST API at `/fhir`: instance, type and system interactions. Handlers parse
 /// the HTTP request, call the record, and shape the answer; the record holds the logic.
 struct FHIRController: Sendable {
-    typealias Context = BasicRequestContext
+    typealias Context = AppRequestContext
 
     let record: CareRecord
     let limits: RequestLimits

@@ -16,7 +16,7 @@ extension FHIRClient {
                     let client = TestClient(host: "localhost", port: port)
                     client.connect()
                     do {
-                        let value = try await body(index, Connection(client: client))
+                        let value = try await body(index, Connection(client: client, token: token))
                         try await client.shutdown()
                         return (index, value)
                     } catch {
@@ -34,11 +34,14 @@ extension FHIRClient {
     /// One extra keep-alive connection to the live test server.
     struct Connection: Sendable {
         let client: TestClient
+        /// The bearer token of the `FHIRClient` it was opened from.
+        let token: String?
 
         func send(_ method: HTTPRequest.Method, _ uri: String, _ body: JSON? = nil,
                   headers: HTTPFields = [:]) async throws -> (status: HTTPResponse.Status, body: JSON?) {
             var headers = headers
             headers[.connection] = "keep-alive"
+            if let token, headers[.authorization] == nil { headers[.authorization] = "Bearer \(token)" }
             if body != nil { headers[.contentType] = FHIRClient.fhirJSON }
             let request = TestClient.Request(uri, method: method, authority: "localhost", headers: headers,
                                              body: body.map { ByteBuffer(bytes: JSONSerializer.bytes($0)) })

@@ -1,15 +1,50 @@
+import Access
 import FHIR
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 
 /// A small FHIR client over the live test client: one helper per verb, JSON bodies sent as
-/// `application/fhir+json` unless a test says otherwise.
+/// `application/fhir+json` unless a test says otherwise. Every request carries a bearer
+/// token: by default a system's, allowed everything (`system/*.*`); `as(_:)` sends another
+/// or none, for the access tests.
 struct FHIRClient: Sendable {
     static let fhirJSON = "application/fhir+json"
     static let jsonPatch = "application/json-patch+json"
 
     let client: any TestClientProtocol
+    /// The server's keys, to sign tokens it accepts.
+    let keys: KeySet
+    /// The `Authorization` header's token; nil sends none.
+    var token: String?
+
+    init(client: any TestClientProtocol, keys: KeySet) {
+        self.client = client
+        self.keys = keys
+        token = try? Self.token(keys, role: "system", organisation: nil, scope: "system/*.*")
+    }
+
+    /// The same client sending `token` (nil: no Authorization header).
+    func `as`(_ token: String?) -> FHIRClient {
+        var client = self
+        client.token = token
+        return client
+    }
+
+    /// A token the server accepts, for `user`.
+    func token(role: String = "gp", organisation: String? = "A81001", scope: String, patient: String? = nil,
+               user: String = "test-user", expiresIn seconds: TimeInterval = 3600) throws -> String {
+        try Self.token(keys, role: role, organisation: organisation, scope: scope, patient: patient, user: user, expiresIn: seconds)
+    }
+
+    static func token(_ keys: KeySet, role: String, organisation: String?, scope: String, patient: String? = nil,
+                      user: String = "test-system", expiresIn seconds: TimeInterval = 3600) throws -> String {
+        let now = Date()
+        return try TokenIssuer.issue(TokenClaims(iss: keys.issuer, sub: user, issuedAt: now, expires: now.addingTimeInterval(seconds),
+                                                 jti: UUID().uuidString, org: organisation, role: role, scope: scope, patient: patient),
+                                     with: keys)
+    }
 
     func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
         try await send(.get, uri, headers: headers)
@@ -37,6 +72,7 @@ struct FHIRClient: Sendable {
               contentType: String? = nil) async throws -> TestResponse {
         var headers = headers
         if let contentType, headers[.contentType] == nil { headers[.contentType] = contentType }
+        if let token, headers[.authorization] == nil { headers[.authorization] = "Bearer \(token)" }
         return try await client.execute(uri: uri, method: method, headers: headers,
                                         body: body.map { ByteBuffer(bytes: $0) })
     }

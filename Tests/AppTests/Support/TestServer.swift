@@ -1,3 +1,4 @@
+import Access
 import App
 import CareRecord
 import FHIR
@@ -62,15 +63,16 @@ enum TestServer {
                                       readReplica: try readReplica.map(PostgresAddress.init))
         }
         defer { record.close() }
+        let keys = KeySet(issuer: "joinedup-tests")
         var logger = Logger(label: "joinedup-apptests")
         logger.logLevel = .warning
         let app = Application(
-            router: buildRouter(record: record, configuration: configuration),
+            router: buildRouter(record: record, configuration: configuration, keys: { keys }),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             logger: logger
         )
         return try await app.test(.live) { client in
-            try await test(FHIRClient(client: client), record)
+            try await test(FHIRClient(client: client, keys: keys), record)
         }
     }
 }

@@ -1,0 +1,67 @@
+import Access
+import FHIR
+import Foundation
+import Hummingbird
+
+/// Every request but the open ones (the CapabilityStatement, the health check) carries a
+/// bearer token that `TokenVerifier` accepts; the principal it names goes into the context.
+/// A request without one, or with one refused, gets 401 and an OperationOutcome saying why,
+/// with the `WWW-Authenticate` challenge of RFC 6750, before any route runs.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    /// The keys to check with, as they are now (`KeyRing.current`).
+    let keys: @Sendable () -> KeySet
+    let tokens = VerifiedTokens()
+
+    static let openPaths: Set<String> = ["/health", "/fhir/metadata"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method == .get || request.method == .head, Self.openPaths.contains(request.uri.path) {
+            return try await next(request, context)
+        }
+        let verified: Result<Principal, TokenRejection>
+        if let token = Self.bearerToken(request.headers[.authorization]) {
+            let keys = keys()
+            verified = Result { () throws(TokenRejection) in try tokens.principal(token, keys: keys) }
+        } else {
+            verified = .failure(.missing)
+        }
+        switch verified {
+        case .success(let principal):
+            var context = context
+            context.principal = principal
+            return try await next(request, context)
+        case .failure(let rejection):
+            context.logger.info("token refused", metadata: ["reason": "\(rejection)"])
+            return Self.challenge(rejection)
+        }
+    }
+
+    /// The token of `Authorization: Bearer <token>` (the scheme in any case), nil otherwise.
+    static func bearerToken(_ header: String?) -> Substring? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : Substring(token)
+    }
+
+    static func challenge(_ rejection: TokenRejection) -> Response {
+        let code: FHIRIssue.Code = rejection == .expired ? .expired : .login
+        var response = FHIRResponse.outcome(FHIRError(.unauthorized, code, rejection.description))
+        // RFC 6750 §3: no error code when no token was sent; `invalid_token` otherwise.
+        response.headers[.wwwAuthenticate] = rejection == .missing
+            ? "Bearer realm=\"joinedup\""
+            : "Bearer realm=\"joinedup\", error=\"invalid_token\", error_description=\"\(headerSafe(rejection.description))\""
+        return response
+    }
+
+    /// RFC 6750's `error_description` allows printable ASCII but `"` and backslash; a rejection
+    /// can quote the token's own text (its algorithm), which must not shape the header.
+    static func headerSafe(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            (0x20...0x7E).contains(scalar.value) && scalar != "\"" && scalar != "\\" ? scalar : "?"
+        }))
+    }
+}

@@ -1,0 +1,49 @@
+import Access
+import CareRecord
+import FHIR
+
+/// Checks every entry of a transaction or batch against the token before any runs: one
+/// entry the token does not allow refuses the whole Bundle (403, naming the entry), for a
+/// batch too, so that nothing is done on behalf of a request that overreached.
+enum BundleAccess {
+    static func authorise(_ bundle: JSON, _ principal: Principal) throws {
+        for entry in BundleEntryAccess.of(bundle) {
+            let location = "Bundle.entry[\(entry.index)]"
+            func require(_ interaction: Interaction, _ type: String) throws {
+                guard principal.may(interaction, type) else { throw refusal(principal, "\(interaction.word) \(type)", location) }
+            }
+            func requireEveryType(_ interaction: Interaction, _ why: String) throws {
+                guard principal.mayOnEveryType(interaction) else {
+                    throw refusal(principal, "\(interaction.word) every type of resource, as \(why) needs", location)
+                }
+            }
+            switch entry.action {
+            case .create: try require(.create, entry.type)
+            case .read: try require(.read, entry.type)
+            case .search: try require(.search, entry.type)
+            case .update:
+                // A PUT creates what does not exist; which it will do is not known until it runs.
+                try require(.update, entry.type)
+                try require(.create, entry.type)
+            case .patch: try require(.update, entry.type)
+            case .delete: try require(.delete, entry.type)
+            }
+            if entry.condition != nil { try require(.search, entry.type) }
+            if entry.searchesBeyondItsType {
+                try requireEveryType(.search, "a search with chains, _has or includes")
+                try requireEveryType(.read, "a search with chains, _has or includes")
+            }
+            for reference in entry.conditionalReferences {
+                try require(.search, reference.type)
+                if BundleEntryAccess.reachesOtherTypes(reference) {
+                    try requireEveryType(.search, "a conditional reference that chains")
+                }
+            }
+        }
+    }
+
+    private static func refusal(_ principal: Principal, _ what: String, _ location: String) -> FHIRError {
+        let granted = principal.scopes.isEmpty ? "no resource scopes" : principal.scopes.map(\.description).joined(separator: " ")
+        return FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(granted))", at: [location])
+    }
+}

@@ -1,0 +1,135 @@
+import Access
+import CareRecord
+import FHIR
+import Hummingbird
+
+/// What the request's token allows, checked by each route before it reads or writes: the
+/// SMART scopes by type and interaction, and for a token with patient scopes, that what is
+/// asked for is in its patient's compartment. A refusal by scope is 403 and names what the
+/// token lacks; a resource outside a patient token's compartment answers 404, as if it did
+/// not exist.
+extension FHIRController {
+    func principal(_ context: Context) throws -> Principal {
+        guard let principal = context.principal else {
+            // Only the open routes run without one, and they never ask.
+            throw FHIRError(.unauthorized, .login, TokenRejection.missing.description)
+        }
+        return principal
+    }
+
+    /// Refuses unless the token allows `interaction` on `type` (user or system scopes).
+    func authorise(_ context: Context, _ interaction: Interaction, _ type: String) throws {
+        let principal = try principal(context)
+        guard principal.may(interaction, type) else { throw forbidden(principal, "\(interaction.word) \(type)") }
+    }
+
+    /// Refuses unless the token allows `interaction` on every type (`user/*.…`, `system/*.…`).
+    func authoriseEveryType(_ context: Context, _ interaction: Interaction, for what: String) throws {
+        let principal = try principal(context)
+        guard principal.mayOnEveryType(interaction) else {
+            throw forbidden(principal, "\(interaction.word) every type of resource, as \(what) needs")
+        }
+    }
+
+    func forbidden(_ principal: Principal, _ what: String) -> FHIRError {
+        let granted = principal.scopes.isEmpty ? "no resource scopes" : principal.scopes.map(\.description).joined(separator: " ")
+        return FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(granted))")
+    }
+
+    /// A single write's conditional references (`Patient?identifier=...`) are searches too:
+    /// the answer (one match, none, several) would tell what the referenced type holds.
+    func authoriseReferences(_ context: Context, in resource: JSON) throws {
+        for reference in ConditionalReferences.in(resource) {
+            try authoriseCondition(context, names: reference.parameters.map(\.name), on: reference.type)
+        }
+    }
+
+    /// A JSON Patch may write a conditional reference as a bare string value
+    /// (`/subject/reference`); any such value asks for search on every type.
+    func authorisePatchValues(_ context: Context, in document: JSON) throws {
+        func holdsConditional(_ value: JSON) -> Bool {
+            switch value {
+            case .string(let text): ConditionalReferences.isConditional(text)
+            case .object(let object): object.members.contains { holdsConditional($0.value) }
+            case .array(let elements): elements.contains(where: holdsConditional)
+            default: false
+            }
+        }
+        if holdsConditional(document) {
+            try authoriseEveryType(context, .search, for: "a patch that writes a conditional reference")
+        }
+    }
+
+    /// The patient a patient-scoped token is confined to, nil for user and system tokens.
+    func confinedPatient(_ context: Context) throws -> String? {
+        let principal = try principal(context)
+        return principal.isPatientScoped ? principal.patient : nil
+    }
+
+    /// For a patient-scoped token: refuses unless its patient scopes allow `interaction` on
+    /// `type`.
+    func authoriseForPatient(_ context: Context, _ interaction: Interaction, _ type: String) throws {
+        let principal = try principal(context)
+        guard principal.may(interaction, type, in: [.patient]) else { throw forbidden(principal, "\(interaction.word) \(type)") }
+    }
+
+    /// Refuses what patient-scoped tokens are not yet offered: writes, history beyond one
+    /// resource, bundles, and searches that reach past the patient's own resources.
+    func notForPatientTokens(_ context: Context, _ what: String) throws {
+        if try confinedPatient(context) != nil {
+            throw FHIRError(.forbidden, .forbidden, "a patient-scoped token may not \(what) on this server")
+        }
+    }
+
+    /// Whether `key` is `patient` or in their compartment; answers 404 otherwise, as if the
+    /// resource did not exist, so a patient token cannot tell another's ids from unused ones.
+    func requireInCompartment(_ key: ResourceKey, of patient: String) async throws {
+        if key.type == "Patient", key.id == patient { return }
+        let request = SearchRequest(types: [key.type], parameters: [QueryParameter(name: "_id", value: key.id)],
+                                    compartment: ResourceKey("Patient", patient))
+        let found = try? await record.search(request).page.matches
+        guard let found, !found.isEmpty else {
+            throw FHIRError(.notFound, .notFound, "\(key.type)/\(key.id) is not known")
+        }
+    }
+
+    /// Checks a read of one resource (read, vread, its history).
+    func authoriseRead(_ context: Context, _ key: ResourceKey) async throws {
+        if let patient = try confinedPatient(context) {
+            try authoriseForPatient(context, .read, key.type)
+            try await requireInCompartment(key, of: patient)
+        } else {
+            try authorise(context, .read, key.type)
+        }
+    }
+
+    /// Checks a parsed search before it runs: every type whose data it reads to decide its
+    /// matches (its own, its chains' and `_has`'s) must be searchable under the token.
+    func authoriseSearch(_ context: Context, _ query: SearchQuery) throws {
+        guard let types = record.typesRead(by: query) else {
+            return try authoriseEveryType(context, .search, for: "a search of every type")
+        }
+        for type in types.sorted() { try authorise(context, .search, type) }
+    }
+
+    /// The page without included resources the token may not read: `_include` and
+    /// `_revinclude` never widen what a search shows.
+    func readable(_ page: SearchPage, _ context: Context) throws -> SearchPage {
+        let principal = try principal(context)
+        let included = page.included.filter { principal.may(.read, $0.key.type) }
+        return included.count == page.included.count ? page : page.replacing(included: included)
+    }
+
+    /// A conditional interaction's query (`If-None-Exist`, `PUT Type?...`) reads like a search:
+    /// one that chains (`.`) or reverse-chains (`_has`) into other types needs every type.
+    func authoriseCondition(_ context: Context, _ query: String, on type: String) throws {
+        try authoriseCondition(context, names: QueryString.parse(query).map(\.name), on: type)
+    }
+
+    func authoriseCondition(_ context: Context, names: [String], on type: String) throws {
+        try authorise(context, .search, type)
+        if names.contains(where: { $0.contains(".") || $0.hasPrefix("_has") }) {
+            try authoriseEveryType(context, .search, for: "a condition that chains into other types")
+        }
+    }
+}

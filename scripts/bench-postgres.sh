@@ -49,6 +49,7 @@ else
 fi
 
 source scripts/bench-search/common.sh
+bench_token "$bin" "$work/keys.json"
 
 echo "== joinedup PostgreSQL benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 describe_machine
@@ -87,7 +88,7 @@ for engine in sqlite postgres; do
     fi
 
     echo "== $engine: queries"
-    "$bin" serve --database "${location[$engine]}" --port "$port" --log-level warning &
+    "$bin" serve --database "${location[$engine]}" --keys "$work/keys.json" --port "$port" --log-level warning &
     server=$!
     wait_for_server "$port"
     results="$work/results-$engine-$patients.tsv"

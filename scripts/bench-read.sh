@@ -14,7 +14,9 @@ bin=.build/release/joinedup
 $bin bench --resources "$resources" --work-directory bench-output
 patients=$((resources / 20))
 
-$bin serve --database bench-output/ndjson.sqlite --port "$port" --log-level warning &
+[ -f bench-output/keys.json ] || $bin keys new --keys bench-output/keys.json >/dev/null
+token=$($bin token --keys bench-output/keys.json --user bench --role system --scope 'system/*.*' --minutes 1440)
+$bin serve --database bench-output/ndjson.sqlite --keys bench-output/keys.json --port "$port" --log-level warning &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
@@ -24,7 +26,7 @@ echo "idle resident memory: $(ps -o rss= -p $server | awk '{printf "%d MB", $1/1
 cat > bench-output/read.lua <<LUA
 math.randomseed(42)
 request = function()
-  return wrk.format("GET", "/fhir/Patient/p" .. math.random(0, $patients - 1))
+  return wrk.format("GET", "/fhir/Patient/p" .. math.random(0, $patients - 1), { ["Authorization"] = "Bearer $token" })
 end
 LUA
 wrk -t2 -c32 -d"${seconds}s" --latency -s bench-output/read.lua "http://127.0.0.1:$port"

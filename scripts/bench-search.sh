@@ -54,6 +54,7 @@ else
 fi
 
 source scripts/bench-search/common.sh
+bench_token "$bin" "$work/keys.json"
 
 echo "== joinedup search benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 describe_machine
@@ -111,7 +112,7 @@ for n in "$@"; do
         echo "store read into the page cache in $(( $(date +%s) - started )) s ($(du -m "$store" | cut -f1) MB)"
     fi
 
-    "$bin" serve --database "$store" --port "$port" --log-level warning &
+    "$bin" serve --database "$store" --keys "$work/keys.json" --port "$port" --log-level warning &
     server=$!
     wait_for_server "$port"
     echo "server idle resident memory: $(ps -o rss= -p "$server" | awk '{printf "%d MB", $1/1024}')"

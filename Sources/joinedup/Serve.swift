@@ -1,3 +1,4 @@
+import Access
 import App
 import ArgumentParser
 import CareRecord
@@ -31,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The deepest JSON nesting accepted in a request body.")
     var maxJSONDepth = 64
 
+    @Option(help: "The key file bearer tokens are checked with; made (one ES256 key) if missing. Default: joinedup-keys.json, or joinedup-demo-keys.json with --demo. Read again when it changes (`joinedup keys rotate`).")
+    var keys: String?
+
     @Flag(help: "Serve a synthetic local area: generated and loaded on the first start, reused afterwards.")
     var demo = false
 
@@ -63,9 +67,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let database = database ?? (demo ? "joinedup-demo.sqlite" : "joinedup.sqlite")
+        let keys = keys ?? (demo ? "joinedup-demo-keys.json" : "joinedup-keys.json")
         let configuration = AppConfiguration(host: host, port: port, database: database, readReplica: readReplica,
                                              logLevel: Logger.Level(rawValue: logLevel) ?? .info, maxBodyBytes: maxBodyBytes,
-                                             maxJSONDepth: maxJSONDepth)
+                                             maxJSONDepth: maxJSONDepth, keys: keys)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.logLevel
@@ -75,11 +80,31 @@ struct Serve: AsyncParsableCommand {
             // In its own scope, so its connections close before the server opens the store.
             try await DemoArea(people: demoPeople, seed: demoSeed).prepare(try CareRecord(path: database), say: say)
         }
+        if !FileManager.default.fileExists(atPath: keys) {
+            try KeySet().save(to: keys)
+            say("Made the key file \(keys) (readable by you only): tokens are signed with it by `joinedup token --keys \(keys) ...`")
+        }
         let host = host
+        let demoToken = demo ? try Self.demoToken(keys) : nil
         let app = try await buildApplication(configuration) { port in
             say("Serving FHIR R4 at http://\(host):\(port)/fhir (Ctrl-C stops it)")
+            if let demoToken {
+                say("Every request but /fhir/metadata needs a bearer token. One for this demo (system/*.*, 12 hours):")
+                say("  export TOKEN=\(demoToken)")
+                say("  curl -H \"Authorization: Bearer $TOKEN\" 'http://\(host):\(port)/fhir/Patient?_count=5'")
+            }
         }
         try await app.runService()
+    }
+}
+
+extension Serve {
+    /// A token allowed everything, for trying the demo at once.
+    static func demoToken(_ path: String) throws -> String {
+        let keys = try KeySet.load(from: path)
+        let now = Date()
+        return try TokenIssuer.issue(TokenClaims(iss: keys.issuer, sub: "demo", issuedAt: now, expires: now.addingTimeInterval(12 * 3600),
+                                                 jti: UUID().uuidString, org: nil, role: "system", scope: "system/*.*"), with: keys)
     }
 }
 

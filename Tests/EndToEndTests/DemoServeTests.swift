@@ -16,14 +16,30 @@ struct DemoServeTests {
         return (counts["Patient"] ?? 0, counts["Organization"] ?? 0, versions)
     }
 
-    /// Reads the first generated person and the GP practice they are registered with.
-    func readPatientAndPractice(_ base: String) async throws {
-        let patient = try await HTTP.send("GET", "\(base)/Patient/p-0000001")
+    /// The token the demo prints for the person at the terminal (`export TOKEN=...`), once
+    /// it is listening (the line may follow the port's log line by a moment).
+    func printedToken(_ server: JoinedUpProcess) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let line = server.standardOutput.split(separator: "\n").first(where: { $0.contains("export TOKEN=") }) {
+                return String(line.split(separator: "=", maxSplits: 1)[1])
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TimeoutError(what: "the demo's token; it printed: \(server.standardOutput)")
+    }
+
+    /// Reads the first generated person and the GP practice they are registered with, with
+    /// the token the demo printed, after checking that without it the record is closed.
+    func readPatientAndPractice(_ base: String, _ server: JoinedUpProcess) async throws {
+        #expect(try await HTTP.send("GET", "\(base)/Patient/p-0000001").status == 401)
+        let token = try await printedToken(server)
+        let patient = try await HTTP.send("GET", "\(base)/Patient/p-0000001", token: token)
         #expect(patient.status == 200)
         let json = try JSONParser().parse(Array(patient.body))
         let practice = try #require(json["generalPractitioner"]?.arrayValue?.first?["reference"]?.stringValue)
         #expect(practice.hasPrefix("Organization/"))
-        let organisation = try await HTTP.send("GET", "\(base)/\(practice)")
+        let organisation = try await HTTP.send("GET", "\(base)/\(practice)", token: token)
         #expect(organisation.status == 200)
         #expect(try JSONParser().parse(Array(organisation.body))["resourceType"]?.stringValue == "Organization")
     }
@@ -35,7 +51,7 @@ struct DemoServeTests {
 
         let first = try JoinedUpProcess(demo, in: folder.url)
         let port = try await first.waitForPort(timeout: .seconds(120))
-        try await readPatientAndPractice("http://127.0.0.1:\(port)/fhir")
+        try await readPatientAndPractice("http://127.0.0.1:\(port)/fhir", first)
         first.signal(SIGTERM)
         #expect(try await first.waitForExit(timeout: .seconds(60)) == 0)
         #expect(first.standardOutput.contains("Generating a demo area of 300 people (seed 1)"), "\(first.standardOutput)")
@@ -48,7 +64,7 @@ struct DemoServeTests {
 
         let second = try JoinedUpProcess(demo, in: folder.url)
         let again = try await second.waitForPort(timeout: .seconds(60))
-        try await readPatientAndPractice("http://127.0.0.1:\(again)/fhir")
+        try await readPatientAndPractice("http://127.0.0.1:\(again)/fhir", second)
         second.signal(SIGTERM)
         #expect(try await second.waitForExit(timeout: .seconds(60)) == 0)
         #expect(second.standardOutput.contains("Reusing the demo area"), "\(second.standardOutput)")

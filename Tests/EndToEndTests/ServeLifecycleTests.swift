@@ -20,10 +20,13 @@ struct ServeLifecycleTests {
         let base = "http://127.0.0.1:\(try await server.waitForPort())/fhir"
         let metadata = try await HTTP.send("GET", "\(base)/metadata")
         #expect(metadata.status == 200)
+        // The server made its key file on the first start; a write without a token is refused.
+        #expect(try await HTTP.send("POST", base, body: patients(1, bundle: 0)).status == 401)
+        let token = try await systemToken(in: folder.url)
 
         // Large enough to take seconds to store, so SIGTERM arrives while it is in flight.
         let body = patients(10_000, bundle: 1)
-        let inFlight = Task { try await HTTP.send("POST", base, body: body) }
+        let inFlight = Task { try await HTTP.send("POST", base, body: body, token: token) }
         // Long enough for the request to be connected and read even on a loaded CI machine
         // (at 1 s it sometimes was not, and the server rightly refused a late connection);
         // storing 10,000 patients takes longer than this, so SIGTERM still finds it in flight.
@@ -41,6 +44,7 @@ struct ServeLifecycleTests {
         let database = folder.path("record.sqlite")
         let server = try JoinedUpProcess(["serve", "--port", "0", "--database", database], in: folder.url)
         let base = "http://127.0.0.1:\(try await server.waitForPort())/fhir"
+        let token = try await systemToken(in: folder.url)
         let size = 200
         let tally = Tally()
         // Two writers post bundles back to back; the server is killed while they are busy.
@@ -49,7 +53,7 @@ struct ServeLifecycleTests {
                 var acknowledged: [Int] = []
                 for round in 0..<10_000 {
                     let bundle = writer * 100_000 + round
-                    guard let answer = try? await HTTP.send("POST", base, body: patients(size, bundle: bundle), timeout: 30) else { break }
+                    guard let answer = try? await HTTP.send("POST", base, body: patients(size, bundle: bundle), token: token, timeout: 30) else { break }
                     if answer.status == 200 {
                         acknowledged.append(bundle)
                         tally.add()

@@ -20,6 +20,14 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# Makes the key file KEYS if missing (`joinedup keys new`) and exports JOINEDUP_TOKEN, a day's
+# system token signed with it, which urls.lua sends: bench_token BIN KEYS
+bench_token() {
+    [ -f "$2" ] || "$1" keys new --keys "$2" >/dev/null
+    JOINEDUP_TOKEN=$("$1" token --keys "$2" --user bench --role system --scope 'system/*.*' --minutes 1440)
+    export JOINEDUP_TOKEN
+}
+
 # Waits up to 30 s for the server on PORT to answer its health check; exits if it never does.
 wait_for_server() {
     for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return; sleep 0.1; done

@@ -4,6 +4,7 @@
 -- fewer entries (fullUrl members) than that, so a run over errors, or over a server ignoring
 -- what it was asked, cannot pass for a result.
 -- Usage: wrk -t1 -c1 -d10s --latency -s urls.lua http://127.0.0.1:PORT -- FILE [LABEL]
+-- Each request carries the bearer token in JOINEDUP_TOKEN (common.sh's bench_token sets it).
 -- Prints one line: RESULT label=... requests=... p50_ms=... p90_ms=... p99_ms=... max_ms=...
 --   rps=... non200=... short=... timeouts=... socket_errors=...   and, when something failed,
 --   FIRST_FAILURE with the status (or "short n<m"), the path and the start of the body.
@@ -30,6 +31,9 @@ function init(args)
   end
   file:close()
   assert(#paths > 0, "no paths in " .. name)
+  headers = { ["Accept"] = "application/fhir+json" }
+  local token = os.getenv("JOINEDUP_TOKEN")
+  if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
   index = 0
   non200 = 0
   short = 0
@@ -38,7 +42,7 @@ end
 
 function request()
   index = index % #paths + 1
-  return wrk.format("GET", paths[index], { ["Accept"] = "application/fhir+json" })
+  return wrk.format("GET", paths[index], headers)
 end
 
 -- With one connection and no pipelining the answer is to the last request made.

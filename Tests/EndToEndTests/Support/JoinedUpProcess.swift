@@ -76,6 +76,15 @@ final class JoinedUpProcess: @unchecked Sendable {
     }
 }
 
+/// A token allowed everything, from `joinedup token` with the key file `serve` made in
+/// `folder` (its default, `joinedup-keys.json`, beside where it runs).
+func systemToken(in folder: URL, keys: String = "joinedup-keys.json") async throws -> String {
+    let run = try await JoinedUpProcess.run(["token", "--keys", keys, "--user", "e2e", "--role", "system",
+                                             "--scope", "system/*.*"], in: folder)
+    guard run.status == 0 else { throw TimeoutError(what: "a token; joinedup token said: \(run.errors)") }
+    return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
 struct TimeoutError: Error, CustomStringConvertible {
     let what: String
     var description: String { "timed out waiting for \(what)" }

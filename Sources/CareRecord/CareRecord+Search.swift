@@ -47,6 +47,12 @@ extension CareRecord {
         query.typesRead(search.ids)
     }
 
+    /// Whether `query` reads other resources to decide its matches: a chain or `_has`, of
+    /// any type (an Observation's `has-member` chain reads other Observations).
+    public func chains(_ query: SearchQuery) -> Bool {
+        query.chains
+    }
+
     /// Runs a parsed search.
     public func search(_ query: SearchQuery) async throws -> SearchPage {
         if case .postgres(let database) = engine {

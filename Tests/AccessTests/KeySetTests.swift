@@ -57,6 +57,26 @@ struct KeySetTests {
         try Data("{ half written".utf8).write(to: URL(fileURLWithPath: path))
         #expect(ring.current(now: later.addingTimeInterval(2)).keys.count == 2)
         #expect(failures.count == 1)
+        // Gone: no key is trusted until it is back.
+        try FileManager.default.removeItem(atPath: path)
+        #expect(ring.current(now: later.addingTimeInterval(4)).keys.isEmpty)
+        try keys.save(to: path)
+        #expect(ring.current(now: later.addingTimeInterval(6)).keys.count == 2)
+    }
+
+    @Test func aSecretReplacedUnderTheSameIdIsAnotherKey() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let keys = KeySet(issuer: "area")
+        try keys.save(to: path)
+        // The file as someone would have it after swapping a leaked secret but keeping its id.
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let old = Base64URL.encode(keys.keys[0].secret)
+        text = text.replacingOccurrences(of: old, with: Base64URL.encode(SigningKey.generate().secret))
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let swapped = try KeySet.load(from: path)
+        #expect(swapped.keys[0].id == keys.keys[0].id)
+        #expect(swapped.fingerprint != keys.fingerprint)
     }
 
     @Test(arguments: ["{}", "{\"issuer\":\"a\",\"keys\":[]}", "not json",

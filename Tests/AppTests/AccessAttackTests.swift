@@ -154,7 +154,22 @@ extension FHIRServerTests {
                     Mock.entry("POST", "Observation", resource: probe),
                 ])
                 try expectOutcome(try await writer.post("/fhir", conditional), .forbidden, expression: "Bundle.entry[0]")
-                #expect(try await record.allVersions().count == before, "nothing was written")
+                // A patch answers with the resource and its `test`s say what it holds, so it
+                // needs read; a copy or move could carry a conditional reference into place.
+                let updater = client.as(try client.token(scope: "user/Observation.cu"))
+                try expectOutcome(try await updater.patch("/fhir/Observation/\(try await writer.create(Mock.observation(subject: "Patient/x")))", []),
+                                  .forbidden)
+                let patchWriter = client.as(try client.token(scope: "user/Observation.cru"))
+                let target = try await client.create(Mock.observation(subject: "Patient/x"))
+                try expectOutcome(try await patchWriter.patch("/fhir/Observation/\(target)",
+                                                              [["op": "copy", "from": "/code/text", "path": "/subject/reference"]]), .forbidden)
+                try expectOutcome(try await patchWriter.patch("/fhir/Observation/\(target)",
+                                                              [["op": "replace", "path": "/subject/reference", "value": "Patient?name=Ashworth"]]), .forbidden)
+                let patchBinary: JSON = ["resourceType": "Binary", "contentType": "application/json-patch+json",
+                                         "data": .string(Data(JSONSerializer.bytes([["op": "move", "from": "/code/text", "path": "/subject/reference"]])).base64EncodedString())]
+                try expectOutcome(try await patchWriter.post("/fhir", Mock.bundle("batch", [Mock.entry("PATCH", "Observation/\(target)", resource: patchBinary)])),
+                                  .forbidden, expression: "Bundle.entry[0]")
+                #expect(try await record.allVersions().count == before + 2, "nothing was written but the two set up")
 
                 // What the token allows goes through.
                 #expect(try await writer.post("/fhir/Observation", Mock.observation(subject: "Patient/x")).status == .created)
@@ -173,7 +188,8 @@ extension FHIRServerTests {
                 // Bob's record answers as if it did not exist.
                 try expectOutcome(try await alice.get("/fhir/Patient/\(area.bob)"), .notFound)
                 try expectOutcome(try await alice.get("/fhir/Observation/\(area.bobObservation)"), .notFound)
-                try expectOutcome(try await alice.get("/fhir/Observation/\(area.bobObservation)/_history"), .notFound)
+                // History is refused to patient tokens whoever's it is, so 403 says nothing.
+                try expectOutcome(try await alice.get("/fhir/Observation/\(area.bobObservation)/_history"), .forbidden, code: "forbidden")
                 try expectOutcome(try await alice.get("/fhir/Observation/\(area.bobObservation)/_history/1"), .notFound)
                 try expectOutcome(try await alice.get("/fhir/Patient/\(area.bob)/Observation"), .notFound)
                 try expectOutcome(try await alice.get("/fhir/Patient/\(area.bob)/$everything"), .notFound)
@@ -201,6 +217,27 @@ extension FHIRServerTests {
                 try expectOutcome(try await alice.post("/fhir/Observation", Mock.observation(subject: "Patient/\(area.alice)")), .forbidden)
                 try expectOutcome(try await alice.post("/fhir", Mock.bundle("batch", [Mock.entry("GET", "Observation/\(area.bobObservation)")])), .forbidden)
                 #expect(try await record.allVersions().count == before, "nothing was written")
+            }
+        }
+
+        @Test func aPatientTokenDoesNotReachThroughLinksChainsOrOldVersions() async throws {
+            try await TestServer.run { client, record in
+                let area = try await area(client)
+                // Someone whose record links to Alice's is in her compartment, but is not her.
+                let linked = try await client.create(Mock.patient(family: "Cole").setting("link", [["other": ["reference": .string("Patient/\(area.alice)")], "type": "seealso"]]))
+                // An observation first about Bob, then corrected to be about Alice.
+                let moved = try await client.create(Mock.observation(subject: "Patient/\(area.bob)", text: "Bob's secret"))
+                #expect(try await client.put("/fhir/Observation/\(moved)", Mock.observation(subject: "Patient/\(area.alice)").setting("id", .string(moved))).status == .ok)
+                let alice = client.as(try client.token(role: "person", organisation: nil, scope: "patient/*.read", patient: area.alice))
+
+                try expectOutcome(try await alice.get("/fhir/Patient/\(linked)/$everything"), .notFound)
+                #expect(try await alice.get("/fhir/Observation/\(moved)").status == .ok)
+                let old = try await alice.get("/fhir/Observation/\(moved)/_history/1")
+                try expectOutcome(old, .forbidden)
+                #expect(!old.text.contains("Bob's secret"))
+                try expectOutcome(try await alice.get("/fhir/Observation/\(moved)/_history"), .forbidden)
+                // A chain of the same type still reads other people's resources.
+                try expectOutcome(try await alice.get("/fhir/Observation?has-member:Observation.code:text=Pulse"), .forbidden)
             }
         }
     }

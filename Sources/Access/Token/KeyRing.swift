@@ -3,8 +3,10 @@ import Synchronization
 
 /// The key file as the server sees it while it runs: read again when it changes (looked at
 /// no more than once a second), so a key rotated or retired with `joinedup keys` takes
-/// effect without a restart. A file that becomes unreadable or invalid is reported and the
-/// keys read before it are kept: a half-edited file never locks everyone out.
+/// effect without a restart. A file that becomes invalid is reported and the keys read
+/// before it are kept (`joinedup keys` replaces the file whole, so only a hand edit gets
+/// there). A file that is gone trusts no key until it is back: removing it is how to stop
+/// every token at once, and no token should outlive the keys it was checked with.
 public final class KeyRing: Sendable {
     public let path: String
     private let state: Mutex<State>
@@ -32,6 +34,12 @@ public final class KeyRing: Sendable {
         }
         guard reload else { return keys }
         let stamp = FileStamp(path)
+        if stamp == nil {
+            let none = KeySet(issuer: keys.issuer, keys: [])
+            state.withLock { $0.keys = none; $0.stamp = nil }
+            onReloadFailure(KeySetError.unreadable("\(path) is gone: no token is accepted until it is back"))
+            return none
+        }
         do {
             let fresh = try KeySet.load(from: path)
             state.withLock { $0.keys = fresh; $0.stamp = stamp }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 public enum KeySetError: Error, CustomStringConvertible, Equatable {
@@ -25,8 +26,9 @@ public struct KeySet: Sendable {
     public private(set) var keys: [SigningKey] {
         didSet { fingerprint = Self.fingerprint(issuer, keys) }
     }
-    /// Says which keys these are (the issuer and every key id), so that what was verified
-    /// with other keys is not trusted (`VerifiedTokens`).
+    /// Says which keys these are (the issuer, and every key's id and a digest of its secret,
+    /// so a secret replaced under the same id counts as another key), so that what was
+    /// verified with other keys is not trusted (`VerifiedTokens`).
     public private(set) var fingerprint: String
 
     public init(issuer: String = "joinedup", keys: [SigningKey] = [.generate()]) {
@@ -36,7 +38,8 @@ public struct KeySet: Sendable {
     }
 
     private static func fingerprint(_ issuer: String, _ keys: [SigningKey]) -> String {
-        ([issuer] + keys.map(\.id)).joined(separator: " ")
+        ([issuer] + keys.map { key in key.id + ":" + SHA256.hash(data: key.secret).map { String($0, radix: 16) }.joined() })
+            .joined(separator: " ")
     }
 
     /// The key new tokens are signed with: the newest.

@@ -25,13 +25,20 @@ enum BundleAccess {
                 // A PUT creates what does not exist; which it will do is not known until it runs.
                 try require(.update, entry.type)
                 try require(.create, entry.type)
-            case .patch: try require(.update, entry.type)
+            case .patch:
+                // A patch answers with the patched resource, and its `test` operations
+                // say what the resource holds: it reads as well as writes.
+                try require(.update, entry.type)
+                try require(.read, entry.type)
             case .delete: try require(.delete, entry.type)
             }
             if entry.condition != nil { try require(.search, entry.type) }
             if entry.searchesBeyondItsType {
                 try requireEveryType(.search, "a search with chains, _has or includes")
                 try requireEveryType(.read, "a search with chains, _has or includes")
+            }
+            if entry.patchMayWriteConditionalReference {
+                try requireEveryType(.search, "a patch that may write a conditional reference (a value that holds one, a copy or a move)")
             }
             for reference in entry.conditionalReferences {
                 try require(.search, reference.type)

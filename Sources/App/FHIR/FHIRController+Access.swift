@@ -44,19 +44,11 @@ extension FHIRController {
         }
     }
 
-    /// A JSON Patch may write a conditional reference as a bare string value
-    /// (`/subject/reference`); any such value asks for search on every type.
-    func authorisePatchValues(_ context: Context, in document: JSON) throws {
-        func holdsConditional(_ value: JSON) -> Bool {
-            switch value {
-            case .string(let text): ConditionalReferences.isConditional(text)
-            case .object(let object): object.members.contains { holdsConditional($0.value) }
-            case .array(let elements): elements.contains(where: holdsConditional)
-            default: false
-            }
-        }
-        if holdsConditional(document) {
-            try authoriseEveryType(context, .search, for: "a patch that writes a conditional reference")
+    /// A patch that may leave a conditional reference in the resource (`ConditionalReferences.mayBeWritten`)
+    /// asks for search on every type: which type it searches is known only once it is applied.
+    func authorisePatch(_ context: Context, _ patch: JSONPatch) throws {
+        if ConditionalReferences.mayBeWritten(by: patch) {
+            try authoriseEveryType(context, .search, for: "a patch that may write a conditional reference (a value that holds one, a copy or a move)")
         }
     }
 
@@ -116,7 +108,8 @@ extension FHIRController {
     /// `_revinclude` never widen what a search shows.
     func readable(_ page: SearchPage, _ context: Context) throws -> SearchPage {
         let principal = try principal(context)
-        let included = page.included.filter { principal.may(.read, $0.key.type) }
+        let contexts: Set<Scope.Context> = principal.isPatientScoped ? [.patient] : [.user, .system]
+        let included = page.included.filter { principal.may(.read, $0.key.type, in: contexts) }
         return included.count == page.included.count ? page : page.replacing(included: included)
     }
 

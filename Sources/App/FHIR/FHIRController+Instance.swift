@@ -8,6 +8,8 @@ extension FHIRController {
         if try context.parameters.require("id") == "$everything", try resourceType(context) == "Patient" {
             try notForPatientTokens(context, "read every patient's record")
             try authoriseEveryType(context, .read, for: "$everything")
+            // It may pick its patients by a search (`identifier=`).
+            try authorise(context, .search, "Patient")
             return try await everything(request, patient: nil, context: context)
         }
         let key = try resourceKey(context)
@@ -23,6 +25,11 @@ extension FHIRController {
         }
         let key = try resourceKey(context)
         try await authoriseRead(context, key)
+        if try confinedPatient(context) != nil, try await record.read(key).version != version {
+            // Only the current version is known to be in the patient's compartment: an older
+            // one may have been about someone else.
+            throw FHIRError(.forbidden, .forbidden, "a patient-scoped token reads current versions only on this server")
+        }
         let stored = try await record.read(key, version: version)
         return FHIRResponse.bytes(stored.body ?? [], headers: FHIRResponse.versionHeaders(stored, base: nil, location: false))
     }
@@ -46,15 +53,18 @@ extension FHIRController {
         try ContentNegotiation.checkAcceptable(request)
         let key = try resourceKey(context)
         try notForPatientTokens(context, "write")
+        // A patch answers with the patched resource, and its `test` operations say what the
+        // resource holds: it reads as well as writes.
         try authorise(context, .update, key.type)
+        try authorise(context, .read, key.type)
         let document = try await body(request, patch: true)
-        try authorisePatchValues(context, in: document)
         let patch: JSONPatch
         do {
             patch = try JSONPatch(json: document)
         } catch {
             throw FHIRError(.badRequest, issues: [error.issue])
         }
+        try authorisePatch(context, patch)
         let result = try await record.patch(key, with: patch, ifMatch: try ifMatch(request))
         return FHIRResponse.write(result, preference: preference(request), base: base(request))
     }
@@ -70,7 +80,9 @@ extension FHIRController {
     @Sendable func instanceHistory(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         let key = try resourceKey(context)
-        try await authoriseRead(context, key)
+        // Older versions may have been about someone else (see vread).
+        try notForPatientTokens(context, "read a resource's history")
+        try authorise(context, .read, key.type)
         return try await history(.instance(key), request: request)
     }
 }

@@ -43,7 +43,9 @@ extension FHIRController {
                 guard try principal(context).mayOnEveryType(.read, in: [.patient]) else {
                     throw forbidden(try principal(context), "read every type of resource, as $everything needs")
                 }
-                try await requireInCompartment(owner, of: patient)
+                // The patient's own record only: a Patient linked to them is in their
+                // compartment, but its record is not theirs.
+                guard owner.id == patient else { throw FHIRError(.notFound, .notFound, "\(owner.type)/\(owner.id) is not known") }
             } else {
                 try authoriseEveryType(context, .read, for: "$everything")
             }
@@ -84,7 +86,7 @@ extension FHIRController {
         if try confinedPatient(context) != nil {
             // The compartment keeps the matches to the patient; a chain or `_has` would read
             // other resources to decide them, which a patient token is not yet offered.
-            guard let read = record.typesRead(by: query), read.subtracting(types).isEmpty else {
+            guard !record.chains(query) else {
                 throw FHIRError(.forbidden, .forbidden, "a patient-scoped token may not chain or use _has on this server")
             }
         } else {

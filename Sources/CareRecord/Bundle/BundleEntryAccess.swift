@@ -18,6 +18,9 @@ public struct BundleEntryAccess: Sendable {
     /// The conditional references (`Patient?identifier=...`) in the entry's resource, each a
     /// search the write runs.
     public let conditionalReferences: [ConditionalQuery]
+    /// A PATCH that may leave a conditional reference in the resource, which its write then
+    /// resolves by a search of whatever type it names (`ConditionalReferences.mayBeWritten`).
+    public let patchMayWriteConditionalReference: Bool
 
     /// The entries of `bundle`.
     public static func of(_ bundle: JSON) -> [BundleEntryAccess] {
@@ -45,7 +48,9 @@ public struct BundleEntryAccess: Sendable {
         case .delete: action = .delete
         }
         searchesBeyondItsType = condition.map(Self.reachesOtherTypes) ?? false
-        conditionalReferences = request.resource.map { ConditionalReferences.in(.object($0)) } ?? []
+        // A PATCH entry's resource is the Binary that carries the patch, not what is written.
+        conditionalReferences = request.patch == nil ? request.resource.map { ConditionalReferences.in(.object($0)) } ?? [] : []
+        patchMayWriteConditionalReference = request.patch.map(ConditionalReferences.mayBeWritten) ?? false
     }
 
     /// Whether a query's parameters read past its own type or add resources to the answer.
@@ -63,6 +68,29 @@ public enum ConditionalReferences {
         var found: [ConditionalQuery] = []
         collect(value, into: &found)
         return found
+    }
+
+    /// Whether applying `patch` may leave a conditional reference in a resource: a value that
+    /// holds one, or a `copy` or `move`, which can carry one from elsewhere in the resource
+    /// (a note's text) into a reference. The patched resource's references are resolved like
+    /// any write's, so such a patch is a search whose type is not known before it runs.
+    public static func mayBeWritten(by patch: JSONPatch) -> Bool {
+        patch.operations.contains { operation in
+            switch operation {
+            case .add(_, let value), .replace(_, let value): holdsConditional(value)
+            case .move, .copy: true
+            case .remove, .test: false
+            }
+        }
+    }
+
+    private static func holdsConditional(_ value: JSON) -> Bool {
+        switch value {
+        case .string(let text): isConditional(text)
+        case .object(let object): object.members.contains { holdsConditional($0.value) }
+        case .array(let elements): elements.contains(where: holdsConditional)
+        default: false
+        }
     }
 
     /// Whether `reference` is conditional (`Type?params`), not a URL with a query.

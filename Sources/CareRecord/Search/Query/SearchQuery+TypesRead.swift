@@ -12,6 +12,28 @@ extension SearchQuery {
     }
 }
 
+extension SearchQuery {
+    /// Whether a clause chains or reverse-chains into other resources.
+    var chains: Bool {
+        clauses.contains { clause in
+            switch clause {
+            case .within(let set), .member(let set): set.chains
+            case .without, .having, .ids, .row: false
+            }
+        }
+    }
+}
+
+extension RidSet {
+    var chains: Bool {
+        switch self {
+        case .referencing, .referencedBy: true
+        case .union(let sets), .intersection(let sets): sets.contains(where: \.chains)
+        case .rows, .resources, .fullText: false
+        }
+    }
+}
+
 extension SearchClause {
     func collectTypes(into read: inout Set<String>, _ ids: SearchParameterIDs) {
         switch self {

@@ -2,8 +2,9 @@ import Foundation
 
 /// Who is asking, as their verified token says: the user, the organisation they act for, their
 /// role, the scopes they were granted and, for the person themselves or their carer, the
-/// patient whose record the token is for.
-public struct Principal: Sendable {
+/// patient whose record the token is for. A class: it rides in every request's context,
+/// which is copied from middleware to route, and one reference copies cheaper than its fields.
+public final class Principal: Sendable {
     public let user: String
     /// The organisation's ODS code, for staff.
     public let organisation: String?

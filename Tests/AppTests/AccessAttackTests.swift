@@ -78,7 +78,12 @@ extension FHIRServerTests {
                     + Base64URLForTests.encode(try JSONEncoder().encode(widened)) + "."
                 try expectUnauthorized(try await client.as(unsigned).post("/fhir/Patient", Mock.patient()))
 
-                for header in ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "bearer not.a.token", "Bearer \(String(repeating: "a", count: 20_000))"] {
+                // The scheme in any case and spaces around the token are RFC 6750's; a token
+                // glued to the scheme is not.
+                let valid = try client.token(scope: "user/Patient.read")
+                #expect(try await client.as(nil).send(.get, "/fhir/Patient", headers: [.authorization: "bEaReR  \t\(valid)  "]).status == .ok)
+                for header in ["Bearer", "Bearer ", "Bearer\(valid)", "Basic dXNlcjpwYXNz", "bearer not.a.token", "Bearer \(valid) extra",
+                               "Bearer \(String(repeating: "a", count: 20_000))"] {
                     let response = try await client.as(nil).send(.get, "/fhir/Patient", headers: [.authorization: header])
                     try expectUnauthorized(response)
                 }

@@ -37,6 +37,11 @@ public final class Principal: Sendable {
         scopes.contains { contexts.contains($0.context) && $0.type == nil && $0.interactions.contains(interaction) }
     }
 
+    /// The scopes granted, for a refusal to name: "user/Patient.rs user/Observation.r".
+    public var grantedScopes: String {
+        scopes.isEmpty ? "no resource scopes" : scopes.map(\.description).joined(separator: " ")
+    }
+
     /// Whether the token's access is through patient scopes only: everything it reads must
     /// be in `patient`'s compartment.
     public var isPatientScoped: Bool {

@@ -18,15 +18,12 @@ struct Keys: ParsableCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a new key file with one key (refuses to replace one).")
         @OptionGroup var location: Location
-        @Option(help: "ES256 (default: anyone with the public key can verify, only this file signs) or HS256 (one shared secret).")
-        var algorithm = "ES256"
+        @Option(help: "ES256 (anyone with the public key can verify, only this file signs) or HS256 (one shared secret).")
+        var algorithm = SigningKey.Algorithm.es256
         @Option(help: "The issuer tokens name (their `iss`) and the server expects.")
         var issuer = "joinedup"
 
         func run() throws {
-            guard let algorithm = SigningKey.Algorithm(rawValue: algorithm) else {
-                throw ValidationError("--algorithm must be ES256 or HS256")
-            }
             guard !FileManager.default.fileExists(atPath: location.keys) else {
                 throw ValidationError("\(location.keys) exists already: use `joinedup keys rotate` to add a key to it")
             }
@@ -40,12 +37,9 @@ struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a new key that signs from now on; tokens signed by the older keys still verify until those are retired.")
         @OptionGroup var location: Location
         @Option(help: "ES256 or HS256.")
-        var algorithm = "ES256"
+        var algorithm = SigningKey.Algorithm.es256
 
         func run() throws {
-            guard let algorithm = SigningKey.Algorithm(rawValue: algorithm) else {
-                throw ValidationError("--algorithm must be ES256 or HS256")
-            }
             var keys = try KeySet.load(from: location.keys)
             let key = SigningKey.generate(algorithm)
             keys.rotate(to: key)
@@ -90,3 +84,6 @@ struct Keys: ParsableCommand {
         }
     }
 }
+
+/// `--algorithm ES256|HS256`, refused otherwise with the choices listed.
+extension SigningKey.Algorithm: ExpressibleByArgument {}

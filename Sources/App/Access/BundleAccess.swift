@@ -50,7 +50,6 @@ enum BundleAccess {
     }
 
     private static func refusal(_ principal: Principal, _ what: String, _ location: String) -> FHIRError {
-        let granted = principal.scopes.isEmpty ? "no resource scopes" : principal.scopes.map(\.description).joined(separator: " ")
-        return FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(granted))", at: [location])
+        return FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(principal.grantedScopes))", at: [location])
     }
 }

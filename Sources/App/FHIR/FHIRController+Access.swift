@@ -32,8 +32,7 @@ extension FHIRController {
     }
 
     func forbidden(_ principal: Principal, _ what: String) -> FHIRError {
-        let granted = principal.scopes.isEmpty ? "no resource scopes" : principal.scopes.map(\.description).joined(separator: " ")
-        return FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(granted))")
+        return FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(principal.grantedScopes))")
     }
 
     /// A single write's conditional references (`Patient?identifier=...`) are searches too:

@@ -50,6 +50,6 @@ enum BundleAccess {
     }
 
     private static func refusal(_ principal: Principal, _ what: String, _ location: String) -> FHIRError {
-        return FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(principal.grantedScopes))", at: [location])
+        FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(principal.grantedScopes))", at: [location])
     }
 }

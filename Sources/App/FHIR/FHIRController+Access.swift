@@ -32,7 +32,7 @@ extension FHIRController {
     }
 
     func forbidden(_ principal: Principal, _ what: String) -> FHIRError {
-        return FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(principal.grantedScopes))")
+        FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(principal.grantedScopes))")
     }
 
     /// A single write's conditional references (`Patient?identifier=...`) are searches too:
@@ -64,8 +64,8 @@ extension FHIRController {
         guard principal.may(interaction, type, in: [.patient]) else { throw forbidden(principal, "\(interaction.word) \(type)") }
     }
 
-    /// Refuses what patient-scoped tokens are not yet offered: writes, history beyond one
-    /// resource, bundles, and searches that reach past the patient's own resources.
+    /// Refuses what patient-scoped tokens are not yet offered: writes, bundles and history
+    /// (an older version may have been about someone else).
     func notForPatientTokens(_ context: Context, _ what: String) throws {
         if try confinedPatient(context) != nil {
             throw FHIRError(.forbidden, .forbidden, "a patient-scoped token may not \(what) on this server")
@@ -84,7 +84,7 @@ extension FHIRController {
         }
     }
 
-    /// Checks a read of one resource (read, vread, its history).
+    /// Checks a read of one resource (read, vread).
     func authoriseRead(_ context: Context, _ key: ResourceKey) async throws {
         if let patient = try confinedPatient(context) {
             try authoriseForPatient(context, .read, key.type)

@@ -42,6 +42,7 @@ public func buildApplication(_ configuration: AppConfiguration,
 public func buildRouter(record: CareRecord, configuration: AppConfiguration,
                         keys: @escaping @Sendable () -> KeySet) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     // At router level, so that URLs no route matches also answer with an OperationOutcome.
     router.add(middleware: FHIROutcomeMiddleware(pathPrefix: "/fhir"))
     // Before every route: no route runs for a request without a valid token but the open ones.

@@ -52,6 +52,22 @@ extension FHIRServerTests {
             }
         }
 
+        @Test func everyAnswerCarriesHeadersThatKeepItOutOfCachesAndFrames() async throws {
+            try await TestServer.run { client, _ in
+                let patient = try await client.create(Mock.patient())
+                let answers = [try await client.get("/fhir/Patient/\(patient)"), try await client.get("/fhir/Patient?_id=\(patient)"),
+                               try await client.as(nil).get("/fhir/Patient/\(patient)"), try await client.get("/fhir/Patient/nobody"),
+                               try await client.as(nil).get("/fhir/metadata"), try await client.get("/elsewhere")]
+                for answer in answers {
+                    #expect(answer.headers[.cacheControl] == "no-store", "\(answer.status)")
+                    #expect(answer.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                    #expect(answer.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                    #expect(answer.headers[HTTPField.Name("Content-Security-Policy")!] == "default-src 'none'; frame-ancestors 'none'")
+                    #expect(answer.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+                }
+            }
+        }
+
         @Test func expiredForgedAndBadlySignedTokensAreRefused() async throws {
             try await TestServer.run { client, record in
                 let expired = try client.token(scope: "user/*.*", expiresIn: -120)

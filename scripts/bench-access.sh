@@ -31,13 +31,7 @@ if [ ! -f "$store" ]; then
     "$new" bench-search ndjson --patients "$patients" --seed 1 --output "$work/population-$patients.ndjson" >/dev/null
     "$new" import --database "$store" "$work/population-$patients.ndjson" | grep 'resources/s'
 fi
-python3 - "$patients" "$work/read.txt" <<'PY'
-import random, sys
-n, out = int(sys.argv[1]), sys.argv[2]
-ids = [f"/fhir/Patient/bp-{i:07d}\t0" for i in range(n)]
-random.Random(7).shuffle(ids)
-open(out, "w").write("\n".join(ids) + "\n")
-PY
+write_read_urls "$patients" "$work/read.txt"
 
 echo "== read by id, $patients patients, wrk -t2 -c$clients, ${seconds} s a round; base $base_rev against $(git rev-parse --short HEAD)"
 describe_machine

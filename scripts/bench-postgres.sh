@@ -61,13 +61,7 @@ queries="$work/queries-$patients"
 "$bin" bench-search ndjson --patients "$patients" --seed "$seed" --output "$population" >/dev/null
 "$bin" bench-search queries --patients "$patients" --seed "$seed" --urls-per-class "$urls" --out "$queries" >/dev/null
 # Patients by id: every one of the population, in a shuffled order (no entries: a read is not a Bundle).
-python3 - "$patients" "$queries/read.txt" <<'PY'
-import random, sys
-n, out = int(sys.argv[1]), sys.argv[2]
-ids = [f"/fhir/Patient/bp-{i:07d}\t0" for i in range(n)]
-random.Random(7).shuffle(ids)
-open(out, "w").write("\n".join(ids) + "\n")
-PY
+write_read_urls "$patients" "$queries/read.txt"
 
 declare -A location import_rate
 location[sqlite]="$work/area-$patients.sqlite"

@@ -101,10 +101,8 @@ struct Serve: AsyncParsableCommand {
 extension Serve {
     /// A token allowed everything, for trying the demo at once.
     static func demoToken(_ path: String) throws -> String {
-        let keys = try KeySet.load(from: path)
-        let now = Date()
-        return try TokenIssuer.issue(TokenClaims(iss: keys.issuer, sub: "demo", issuedAt: now, expires: now.addingTimeInterval(12 * 3600),
-                                                 jti: UUID().uuidString, org: nil, role: "system", scope: "system/*.*"), with: keys)
+        try TokenIssuer.issue(user: "demo", role: "system", organisation: nil, scope: "system/*.*", lasting: 12 * 3600,
+                              with: try KeySet.load(from: path))
     }
 }
 

@@ -35,9 +35,8 @@ struct Token: ParsableCommand {
     func run() throws {
         let keySet = try KeySet.load(from: keys)
         let now = Date()
-        let claims = TokenClaims(iss: keySet.issuer, sub: user, issuedAt: now, expires: now.addingTimeInterval(TimeInterval(minutes * 60)),
-                                 jti: UUID().uuidString, org: org, role: role, scope: scope, patient: patient)
-        let token = try TokenIssuer.issue(claims, with: keySet)
+        let token = try TokenIssuer.issue(user: user, role: role, organisation: org, scope: scope, patient: patient,
+                                          lasting: TimeInterval(minutes * 60), now: now, with: keySet)
         // Checked as the server will check it, so a bad role or scope is said here, not at
         // the first request.
         do {

@@ -1,4 +1,4 @@
-import Access
+@testable import Access
 import FHIR
 import Foundation
 import HTTPTypes
@@ -80,7 +80,7 @@ extension FHIRServerTests {
                 let parts = reader.split(separator: ".")
                 let widened = TokenClaims(iss: client.keys.issuer, sub: "test-user", issuedAt: Date(), expires: Date().addingTimeInterval(600),
                                           org: "A81001", role: "gp", scope: "system/*.*")
-                let forged = "\(parts[0]).\(Base64URLForTests.encode(try JSONEncoder().encode(widened))).\(parts[2])"
+                let forged = "\(parts[0]).\(Base64URL.encode(try JSONEncoder().encode(widened))).\(parts[2])"
                 try expectUnauthorized(try await client.as(forged).post("/fhir/Patient", Mock.patient()))
 
                 // Signed by a key the server does not hold, though it names the server's key id.
@@ -90,8 +90,8 @@ extension FHIRServerTests {
                 // Another key set altogether, and `alg: none`.
                 let elsewhere = try TokenIssuer.issue(widened, with: KeySet(issuer: client.keys.issuer))
                 try expectUnauthorized(try await client.as(elsewhere).post("/fhir/Patient", Mock.patient()))
-                let unsigned = Base64URLForTests.encode(Data("{\"alg\":\"none\",\"kid\":\"\(client.keys.signing!.id)\"}".utf8)) + "."
-                    + Base64URLForTests.encode(try JSONEncoder().encode(widened)) + "."
+                let unsigned = Base64URL.encode(Data("{\"alg\":\"none\",\"kid\":\"\(client.keys.signing!.id)\"}".utf8)) + "."
+                    + Base64URL.encode(try JSONEncoder().encode(widened)) + "."
                 try expectUnauthorized(try await client.as(unsigned).post("/fhir/Patient", Mock.patient()))
 
                 // The scheme in any case and spaces around the token are RFC 6750's; a token
@@ -264,10 +264,3 @@ extension FHIRServerTests {
     }
 }
 
-/// Base64URL for the tests' forged tokens (the module's own is internal).
-enum Base64URLForTests {
-    static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}

@@ -28,6 +28,18 @@ bench_token() {
     export JOINEDUP_TOKEN
 }
 
+# Every patient of the benchmark population by id, in a shuffled order, as urls.lua reads
+# them (no entries: a read is not a Bundle): write_read_urls PATIENTS FILE
+write_read_urls() {
+    python3 - "$1" "$2" <<'PY'
+import random, sys
+n, out = int(sys.argv[1]), sys.argv[2]
+ids = [f"/fhir/Patient/bp-{i:07d}\t0" for i in range(n)]
+random.Random(7).shuffle(ids)
+open(out, "w").write("\n".join(ids) + "\n")
+PY
+}
+
 # Waits up to 30 s for the server on PORT to answer its health check; exits if it never does.
 wait_for_server() {
     for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return; sleep 0.1; done

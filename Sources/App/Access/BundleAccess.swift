@@ -10,12 +10,10 @@ enum BundleAccess {
         for entry in BundleEntryAccess.of(bundle) {
             let location = "Bundle.entry[\(entry.index)]"
             func require(_ interaction: Interaction, _ type: String) throws {
-                guard principal.may(interaction, type) else { throw refusal(principal, "\(interaction.word) \(type)", location) }
+                try principal.require(interaction, type, at: location)
             }
             func requireEveryType(_ interaction: Interaction, _ why: String) throws {
-                guard principal.mayOnEveryType(interaction) else {
-                    throw refusal(principal, "\(interaction.word) every type of resource, as \(why) needs", location)
-                }
+                try principal.requireEveryType(interaction, for: why, at: location)
             }
             switch entry.action {
             case .create: try require(.create, entry.type)
@@ -47,9 +45,5 @@ enum BundleAccess {
                 }
             }
         }
-    }
-
-    private static func refusal(_ principal: Principal, _ what: String, _ location: String) -> FHIRError {
-        FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(principal.grantedScopes))", at: [location])
     }
 }

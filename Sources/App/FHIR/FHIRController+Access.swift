@@ -19,20 +19,12 @@ extension FHIRController {
 
     /// Refuses unless the token allows `interaction` on `type` (user or system scopes).
     func authorise(_ context: Context, _ interaction: Interaction, _ type: String) throws {
-        let principal = try principal(context)
-        guard principal.may(interaction, type) else { throw forbidden(principal, "\(interaction.word) \(type)") }
+        try principal(context).require(interaction, type)
     }
 
     /// Refuses unless the token allows `interaction` on every type (`user/*.…`, `system/*.…`).
     func authoriseEveryType(_ context: Context, _ interaction: Interaction, for what: String) throws {
-        let principal = try principal(context)
-        guard principal.mayOnEveryType(interaction) else {
-            throw forbidden(principal, "\(interaction.word) every type of resource, as \(what) needs")
-        }
-    }
-
-    func forbidden(_ principal: Principal, _ what: String) -> FHIRError {
-        FHIRError(.forbidden, .forbidden, "this token does not allow you to \(what) (it grants: \(principal.grantedScopes))")
+        try principal(context).requireEveryType(interaction, for: what)
     }
 
     /// A single write's conditional references (`Patient?identifier=...`) are searches too:
@@ -60,8 +52,7 @@ extension FHIRController {
     /// For a patient-scoped token: refuses unless its patient scopes allow `interaction` on
     /// `type`.
     func authoriseForPatient(_ context: Context, _ interaction: Interaction, _ type: String) throws {
-        let principal = try principal(context)
-        guard principal.may(interaction, type, in: [.patient]) else { throw forbidden(principal, "\(interaction.word) \(type)") }
+        try principal(context).require(interaction, type, in: [.patient])
     }
 
     /// Refuses what patient-scoped tokens are not yet offered: writes, bundles and history

@@ -40,9 +40,7 @@ extension FHIRController {
                 throw FHIRError(.notFound, .notSupported, "$everything is offered on Patient only")
             }
             if let patient = try confinedPatient(context) {
-                guard try principal(context).mayOnEveryType(.read, in: [.patient]) else {
-                    throw forbidden(try principal(context), "read every type of resource, as $everything needs")
-                }
+                try principal(context).requireEveryType(.read, for: "$everything", in: [.patient])
                 // The patient's own record only: a Patient linked to them is in their
                 // compartment, but its record is not theirs.
                 guard owner.id == patient else { throw FHIRError(.notFound, .notFound, "\(owner.type)/\(owner.id) is not known") }

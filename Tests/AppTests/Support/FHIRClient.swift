@@ -22,7 +22,8 @@ struct FHIRClient: Sendable {
     init(client: any TestClientProtocol, keys: KeySet) {
         self.client = client
         self.keys = keys
-        token = try? Self.token(keys, role: "system", organisation: nil, scope: "system/*.*")
+        token = try? TokenIssuer.issue(user: "test-system", role: "system", organisation: nil, scope: "system/*.*",
+                                       lasting: 3600, with: keys)
     }
 
     /// The same client sending `token` (nil: no Authorization header).
@@ -35,15 +36,8 @@ struct FHIRClient: Sendable {
     /// A token the server accepts, for `user`.
     func token(role: String = "gp", organisation: String? = "A81001", scope: String, patient: String? = nil,
                user: String = "test-user", expiresIn seconds: TimeInterval = 3600) throws -> String {
-        try Self.token(keys, role: role, organisation: organisation, scope: scope, patient: patient, user: user, expiresIn: seconds)
-    }
-
-    static func token(_ keys: KeySet, role: String, organisation: String?, scope: String, patient: String? = nil,
-                      user: String = "test-system", expiresIn seconds: TimeInterval = 3600) throws -> String {
-        let now = Date()
-        return try TokenIssuer.issue(TokenClaims(iss: keys.issuer, sub: user, issuedAt: now, expires: now.addingTimeInterval(seconds),
-                                                 jti: UUID().uuidString, org: organisation, role: role, scope: scope, patient: patient),
-                                     with: keys)
+        try TokenIssuer.issue(user: user, role: role, organisation: organisation, scope: scope, patient: patient,
+                              lasting: seconds, with: keys)
     }
 
     func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {

@@ -38,6 +38,7 @@ let package = Package(
         // The versioned resource store, bundles, change log, import.
         .target(name: "CareRecord", dependencies: [
             "FHIR", "Storage",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),

@@ -43,6 +43,9 @@ public func buildRouter(record: CareRecord, configuration: AppConfiguration,
                         keys: @escaping @Sendable () -> KeySet) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
+    // Inside the headers, outside the OperationOutcome middleware: it records the status the
+    // client gets, after every error has become one.
+    router.add(middleware: AuditMiddleware(record: record))
     // At router level, so that URLs no route matches also answer with an OperationOutcome.
     router.add(middleware: FHIROutcomeMiddleware(pathPrefix: "/fhir"))
     // Before every route: no route runs for a request without a valid token but the open ones.

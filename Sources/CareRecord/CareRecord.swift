@@ -18,6 +18,8 @@ public final class CareRecord: Sendable {
     let search: SearchContext
     /// PostgreSQL's reads by id, gathered into one statement when they arrive together.
     let currentReads: ReadCoalescer<ResourceKey, StoredVersion?>?
+    /// Audit entries of requests that wrote nothing, committed in groups (`audit(_:)`).
+    let auditBatches = AuditBatches()
 
     /// The embedded store, for what only it does (bulk-load tuning, checkpoints, the demo
     /// marker); nil for a record on PostgreSQL.
@@ -142,27 +144,46 @@ public final class CareRecord: Sendable {
                       environment: environment, searchIndexing: searchIndexing)
     }
 
-    /// Runs `body` with a writer inside one write transaction.
+    /// Runs `body` with a writer inside one write transaction. A write made for a request
+    /// (`RequestAudit.current`) appends the request's audit entry in the same transaction.
     func write<T: Sendable>(_ body: @escaping @Sendable (RecordWriter) throws -> T) async throws -> T {
         let environment = environment
         let search = search
+        let audit = RequestAudit.current
         switch engine {
         case .sqlite(let database):
-            return try await database.pool.write { db in try body(Self.writer(db, environment: environment, search: search)) }
+            return try await database.pool.write { db in
+                let result = try body(Self.writer(db, environment: environment, search: search))
+                try Self.audit(result, of: audit, on: SQLiteConnection(db), at: RecordEnvironment.wallClock())
+                return result
+            }
         case .postgres(let database):
             return try await database.write { connection in
                 let transaction = SQLRecordTransaction(connection: connection, search: search, clock: environment.now)
                 let result = try body(RecordWriter(transaction: transaction, environment: environment))
                 try transaction.finish()
+                try Self.audit(result, of: audit, on: connection, at: RecordEnvironment.wallClock())
                 return result
             }
         }
+    }
+
+    /// Appends `audit`'s entry for the write that gave `result`, in the write's transaction.
+    private static func audit(_ result: some Any, of audit: RequestAudit?, on connection: any SQLConnection,
+                              at now: FHIRInstant) throws {
+        guard let audit, let written = result as? any AuditedWrite else { return }
+        try AuditChain.append([audit.entry(status: written.auditStatus, at: now, written: written.auditEntities)], on: connection)
+        audit.markRecordedWithWrite()
     }
 
     /// The writer over `db`'s open transaction.
     static func writer(_ db: Database, environment: RecordEnvironment, search: SearchContext) -> RecordWriter {
         RecordWriter(transaction: SQLiteTransaction(db: db, search: search, clock: environment.now), environment: environment)
     }
+
+    static let auditEventRefusal = RecordError(.unprocessable, .forbidden,
+                                               "AuditEvents are written by this server's audit log, not through the API",
+                                               at: ["resourceType"])
 
     /// Checks that `json` is a valid resource of `type` (when given) and returns its object.
     public func validated(_ json: JSON, type: String? = nil) throws(RecordError) -> JSONObject {
@@ -172,6 +193,9 @@ public final class CareRecord: Sendable {
         if let type, let declared = object["resourceType"]?.stringValue, declared != type {
             throw RecordError(.invalid, .invalid, "the resourceType in the body does not match the URL", at: ["resourceType"])
         }
+        // The audit log is the server's own record of what was done (`AuditChain`); an
+        // AuditEvent from outside would read as one of its entries.
+        if object["resourceType"]?.stringValue == "AuditEvent" { throw Self.auditEventRefusal }
         let issues = validator.validate(json)
         if issues.contains(where: { $0.severity == .error || $0.severity == .fatal }) {
             throw RecordError(.invalid, issues)

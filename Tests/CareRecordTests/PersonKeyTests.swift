@@ -134,7 +134,7 @@ struct PersonKeyTests {
     @Test func theMigrationKeysAStoreMadeBeforeIt() async throws {
         let address = try PostgresAddress(try TestEngines.freshSchemaAddress())
         let before = Array(CareRecordSchema.migrations.prefix { $0.name != "2026-11-25-person-key-v1" })
-        #expect(before.count == CareRecordSchema.migrations.count - 2)
+        #expect(before.count == CareRecordSchema.migrations.count - 3)
         let old = try await PostgresDatabase.open(address, migrations: before)
         let rows: [(type: String, id: String, body: String)] = [
             ("Patient", "ann", #"{"resourceType":"Patient","id":"ann","name":[{"family":"Ann"}]}"#),

@@ -1,4 +1,5 @@
 import Access
+import CareRecord
 import FHIR
 import Foundation
 import Hummingbird
@@ -29,6 +30,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         switch verified {
         case .success(let principal):
+            RequestAudit.current?.identify(AuditAgent(user: principal.user, organisation: principal.organisation,
+                                                      role: principal.role.code, patient: principal.patient))
             var context = context
             context.principal = principal
             return try await next(request, context)

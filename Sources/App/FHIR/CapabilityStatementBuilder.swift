@@ -24,11 +24,30 @@ enum CapabilityStatementBuilder {
 
     static let version = "0.1.0"
 
+    /// AuditEvents are the server's audit log, not stored resources: read and searched by
+    /// patient only (`FHIRController+Audit`), never written through the API.
+    static var auditLog: JSON {
+        let patient = FHIRSearchDefinitions.r4.parameter("patient", of: "AuditEvent")
+        return [
+            "type": "AuditEvent",
+            "documentation": "The audit log, written by this server alone: every request is an entry, hash-chained. Searched by patient (their access report, newest first; _count and _page page it), read by id. The person reads their own with a patient token; privacy officers and systems read anyone's.",
+            "interaction": [["code": "read"], ["code": "search-type"]],
+            "versioning": "no-version",
+            "readHistory": false,
+            "updateCreate": false,
+            "searchParam": .array([patient.map { parameter in
+                ["name": .string(parameter.code), "definition": .string(parameter.url), "type": .string(parameter.type.rawValue),
+                 "documentation": "A Patient id or Patient/id; no modifiers"]
+            }].compactMap { $0 }),
+        ]
+    }
+
     static func build(definitions: FHIRDefinitions = .r4) -> JSON {
         let interactions: [JSON] = ["read", "vread", "update", "patch", "delete", "history-instance", "history-type",
                                     "create", "search-type"].map { ["code": .string($0)] }
         let revIncludes = SearchCapabilities.revIncludes()
         let resources: [JSON] = definitions.resourceTypes.sorted().map { type in
+            if type == "AuditEvent" { return auditLog }
             var resource: JSONObject = [
                 "type": .string(type),
                 "interaction": .array(interactions),

@@ -100,7 +100,14 @@ extension FHIRController {
         let principal = try principal(context)
         let contexts: Set<Scope.Context> = principal.isPatientScoped ? [.patient] : [.user, .system]
         let included = page.included.filter { principal.may(.read, $0.key.type, in: contexts) }
-        return included.count == page.included.count ? page : page.replacing(included: included)
+        let readable = included.count == page.included.count ? page : page.replacing(included: included)
+        noteRead(readable.matches + readable.included)
+        return readable
+    }
+
+    /// Tells the request's audit entry which versions it hands out (`RequestAudit`).
+    func noteRead(_ versions: [StoredVersion]) {
+        RequestAudit.current?.note(versions.map { AuditEntity($0.key, version: $0.version) })
     }
 
     /// A conditional interaction's query (`If-None-Exist`, `PUT Type?...`) reads like a search:

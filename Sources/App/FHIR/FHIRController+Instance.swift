@@ -15,6 +15,7 @@ extension FHIRController {
         let key = try resourceKey(context)
         try await authoriseRead(context, key)
         let stored = try await record.read(key)
+        noteRead([stored])
         return FHIRResponse.bytes(stored.body ?? [], headers: FHIRResponse.versionHeaders(stored, base: nil, location: false))
     }
 
@@ -31,6 +32,7 @@ extension FHIRController {
             throw FHIRError(.forbidden, .forbidden, "a patient-scoped token reads current versions only on this server")
         }
         let stored = try await record.read(key, version: version)
+        noteRead([stored])
         return FHIRResponse.bytes(stored.body ?? [], headers: FHIRResponse.versionHeaders(stored, base: nil, location: false))
     }
 

@@ -47,6 +47,7 @@ extension FHIRController {
             }
         }
         let page = try await record.history(query)
+        noteRead(page.versions)
         return FHIRResponse.bytes(BundleBytes.history(page, query: query, path: request.uri.path, base: base(request) ?? ""))
     }
 }

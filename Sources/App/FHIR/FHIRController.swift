@@ -27,6 +27,11 @@ struct FHIRController: Sendable {
         group.get("", use: systemSearch)
         group.post("_search", use: systemSearchPost)
         group.get("_history", use: systemHistory)
+        // The audit log is not in the resource store: its own routes, ahead of the types'.
+        group.get("AuditEvent", use: auditSearch)
+        group.get("AuditEvent/:id", use: auditRead)
+        for method in [HTTPRequest.Method.post, .put, .delete] { group.on("AuditEvent", method: method, use: auditWrite) }
+        for method in [HTTPRequest.Method.put, .patch, .delete] { group.on("AuditEvent/:id", method: method, use: auditWrite) }
         group.get(":type", use: search)
         group.post(":type/_search", use: searchPost)
         group.post(":type", use: create)

@@ -16,8 +16,11 @@ enum FHIRResponse {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// Every refusal and failure is answered here, so here its first diagnostic becomes the
+    /// request's audit detail (`RequestAudit`).
     static func outcome(_ error: FHIRError) -> Response {
-        json(OperationOutcome.json(error.issues), status: error.status)
+        if let diagnostics = error.issues.first?.diagnostics { RequestAudit.current?.note(detail: String(diagnostics.prefix(512))) }
+        return json(OperationOutcome.json(error.issues), status: error.status)
     }
 
     /// ETag, Last-Modified and (for writes) Location of a stored version.

@@ -36,9 +36,14 @@ struct BundleResponseBuilder {
                 summaries.append(.init(index: index, method: method, resourceType: report.resourceType, result: nil, error: error))
             case .read(let resource):
                 var entry: JSONObject = ["response": ["status": "200 OK"]]
-                if report.method == .get { entry["resource"] = resource }
+                var summary = BundleResult.EntryResult(index: index, method: method, resourceType: report.resourceType,
+                                                       result: nil, error: nil)
+                if report.method == .get {
+                    entry["resource"] = resource
+                    summary.read = AuditEntity.handedOut(in: resource)
+                }
                 entries.append(.object(entry))
-                summaries.append(.init(index: index, method: method, resourceType: report.resourceType, result: nil, error: nil))
+                summaries.append(summary)
             case .written(let result):
                 entries.append(.object(entry(for: result, referencesResolved: report.referencesResolved)))
                 summaries.append(.init(index: index, method: method, resourceType: report.resourceType, result: result, error: nil))

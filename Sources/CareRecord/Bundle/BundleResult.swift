@@ -9,6 +9,8 @@ public struct BundleResult: Sendable {
         public let resourceType: String?
         public let result: WriteResult?
         public let error: RecordError?
+        /// What a GET entry handed out: the resource read, or a search's resources.
+        public var read: [AuditEntity] = []
     }
 
     public let response: JSON

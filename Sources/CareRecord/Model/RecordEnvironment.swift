@@ -19,7 +19,9 @@ public struct RecordEnvironment: Sendable {
         newID: { RandomID.uuidV7(millisecondsSince1970: wallClock().millisecondsSince1970) }
     )
 
-    private static func wallClock() -> FHIRInstant {
+    /// The time now. The audit log's clock always: its entries say when things happened, and
+    /// a test's record clock, which ticks per write, is not theirs to advance.
+    public static func wallClock() -> FHIRInstant {
         FHIRInstant(millisecondsSince1970: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 }

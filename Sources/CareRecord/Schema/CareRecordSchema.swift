@@ -73,5 +73,7 @@ public enum CareRecordSchema {
         // PostgreSQL's value indexes carry the rid, as SQLite's do by being on WITHOUT ROWID
         // tables (`CareRecordPostgresSchema.valueIndexes`).
         Migration("2026-11-26-covering-value-indexes-v1", sql: "", postgres: CareRecordPostgresSchema.coveringValueIndexes),
+        // The audit log, append-only and hash-chained (`AuditSchema`, `AuditChain`).
+        Migration("2026-11-27-audit-v1", sql: AuditSchema.sqlite, postgres: AuditSchema.postgres),
     ]
 }

@@ -1,0 +1,95 @@
+import Crypto
+import FHIR
+import Storage
+
+/// The audit log's tamper evidence: each entry's hash is SHA-256 of the hash before it and of
+/// the entry's own fields in a fixed encoding, so changing, removing or reordering any entry
+/// breaks every hash after it. Anyone who can write the database could rebuild the chain from
+/// the change onwards, so the head (`AuditVerification.head`) is what an operator writes down
+/// elsewhere; `verify(expecting:)` then shows the log still reaches it.
+///
+/// The log is also append-only in the database itself: triggers refuse UPDATE and DELETE on
+/// both tables (`AuditSchema`). The chain is for what triggers cannot stop: someone with the
+/// file, or a superuser, editing it behind the server's back.
+enum AuditChain {
+    /// The hash before the first entry.
+    static let origin = [UInt8](repeating: 0, count: 32)
+
+    /// The hash of `entry` (its sequence set) following `previous`.
+    static func hash(_ entry: AuditEntry, after previous: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        append(entry.sequence, to: &bytes)
+        append(entry.recorded.millisecondsSince1970, to: &bytes)
+        for field in [entry.action, entry.interaction] { append(field, to: &bytes) }
+        append(Int64(entry.status), to: &bytes)
+        for field in [entry.agent.user, entry.agent.organisation, entry.agent.role, entry.agent.patient,
+                      entry.address, entry.path, entry.query, entry.detail] {
+            append(field, to: &bytes)
+        }
+        append(Int64(entry.entities.count), to: &bytes)
+        for entity in entry.entities {
+            append(entity.type, to: &bytes)
+            append(entity.id, to: &bytes)
+            append(entity.version.map(Int64.init) ?? -1, to: &bytes)
+        }
+        hasher.update(data: bytes)
+        return Array(hasher.finalize())
+    }
+
+    private static func append(_ value: Int64, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// A text as its length then its UTF-8, nil as length -1: no two lists of fields encode
+    /// alike, whatever they hold.
+    private static func append(_ text: String?, to bytes: inout [UInt8]) {
+        guard let text else { return append(Int64(-1), to: &bytes) }
+        append(Int64(text.utf8.count), to: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Appends `entries` to the log in `connection`'s write transaction, numbering and chaining
+    /// them after the last entry; the caller holds the writer's lock, so the chain is serial.
+    /// Returns them numbered.
+    @discardableResult
+    static func append(_ entries: [AuditEntry], on connection: any SQLConnection) throws -> [AuditEntry] {
+        guard !entries.isEmpty else { return [] }
+        let tail = try connection.fetchOne("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        var sequence = tail?[0].int64 ?? 0
+        var previous = tail?[1].bytes ?? origin
+        var numbered: [AuditEntry] = []
+        numbered.reserveCapacity(entries.count)
+        var eventRows: [[SQLValue]] = []
+        var entityRows: [[SQLValue]] = []
+        for var entry in entries {
+            sequence += 1
+            entry.sequence = sequence
+            previous = hash(entry, after: previous)
+            eventRows.append(AuditRows.event(entry, hash: previous))
+            for (position, entity) in entry.entities.enumerated() {
+                entityRows.append(AuditRows.entity(entity, sequence: sequence, position: position))
+            }
+            numbered.append(entry)
+        }
+        try insert(eventRows, into: "audit_event", columns: AuditRows.eventColumns, on: connection)
+        try insert(entityRows, into: "audit_entity", columns: AuditRows.entityColumns, on: connection)
+        return numbered
+    }
+
+    /// Multi-row INSERTs of at most 500 rows (SQLite binds at most 32,766 values a statement).
+    private static func insert(_ rows: [[SQLValue]], into table: String, columns: [String], on connection: any SQLConnection) throws {
+        guard !rows.isEmpty else { return }
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + 500, rows.count)]
+            let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: row, count: chunk.count).joined(separator: ", ")
+            _ = try connection.execute(sql, chunk.flatMap { $0 })
+            start += chunk.count
+        }
+    }
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What access control costs a read by id (issue 6: within 20% of the same read without it).
+# What access control and the audit log cost a read by id (issue 6: within 20% of the same
+# read without them).
 # Builds this checkout and BASE (a commit from before access control; default 1379dd0) in
 # release, imports the search benchmark's population (PATIENTS people, about 50 resources
 # each) into one SQLite file, then serves it with each build in turn, ROUNDS times
@@ -32,6 +33,14 @@ if [ ! -f "$store" ]; then
     "$new" import --database "$store" "$work/population-$patients.ndjson" | grep 'resources/s'
 fi
 write_read_urls "$patients" "$work/read.txt"
+# Each build serves its own copy, made afresh: the new build adds the audit log's tables
+# (which the base build does not know) and fills them as it serves.
+for which in base new; do
+    for suffix in "" -wal -shm; do
+        rm -f "$work/$which.sqlite$suffix"
+        if [ -f "$store$suffix" ]; then cp "$store$suffix" "$work/$which.sqlite$suffix"; fi
+    done
+done
 
 echo "== read by id, $patients patients, wrk -t2 -c$clients, ${seconds} s a round; base $base_rev against $(git rev-parse --short HEAD)"
 describe_machine
@@ -41,9 +50,9 @@ results="$work/results.tsv"
 for round in $(seq "$rounds"); do
     for which in base new; do
         if [ "$which" = new ]; then
-            "$new" serve --database "$store" --keys "$work/keys.json" --port "$port" --log-level warning >/dev/null 2>&1 &
+            "$new" serve --database "$work/new.sqlite" --keys "$work/keys.json" --port "$port" --log-level warning >/dev/null 2>&1 &
         else
-            "$base" serve --database "$store" --port "$port" --log-level warning >/dev/null 2>&1 &
+            "$base" serve --database "$work/base.sqlite" --port "$port" --log-level warning >/dev/null 2>&1 &
         fi
         server=$!
         wait_for_server "$port"

@@ -68,14 +68,27 @@ struct Import: AsyncParsableCommand {
         } catch let failure as Importer.Failure {
             progress.finish()
             print(summary.report(seconds: Date().timeIntervalSince(started)))
+            try await recordInAuditLog(record, summary, stoppedBy: failure.description)
             throw ValidationError(failure.description)
         }
         progress.finish()
+        try await recordInAuditLog(record, summary, stoppedBy: nil)
         let finished = Date()
         print(summary.report(seconds: finished.timeIntervalSince(started)))
         if let line = stages.report(finished: finished) { print(line) }
         if summary.failureCount > 0 { throw ExitCode(2) }
     }
+}
+
+/// An import is one audit entry: who ran it (the account on this machine), the files, and
+/// what was stored; its resources are too many to name one by one, and the change log holds them.
+private func recordInAuditLog(_ record: CareRecord, _ summary: ImportSummary, stoppedBy failure: String?) async throws {
+    var detail = "\(summary.stored) resources stored, \(summary.failureCount) rejected"
+    if let failure { detail += "; stopped: \(failure.prefix(256))" }
+    try await record.audit(AuditEntry(
+        recorded: RecordEnvironment.wallClock(), action: "C", interaction: "import", status: 0,
+        agent: AuditAgent(user: "os:" + NSUserName(), role: "system"), path: "joinedup import",
+        query: String(CommandLine.arguments.dropFirst().joined(separator: " ").prefix(2048)), detail: detail))
 }
 
 /// The file itself, or for `NAME.gz` a temporary `NAME` unpacked from it.

@@ -6,9 +6,9 @@ import Foundation
 /// requesting agent (their organisation's ODS code as a second agent), this server as the
 /// source, and entities for the patients named, the resources touched and the query.
 public enum AuditEventResource {
-    static let userSystem = "https://joinedup.example/Id/user"
+    static let userSystem = "https://fhir.joinedup.org.uk/Id/user"
     static let odsSystem = "https://fhir.nhs.uk/Id/ods-organization-code"
-    static let roleSystem = "https://joinedup.example/CodeSystem/role"
+    static let roleSystem = "https://fhir.joinedup.org.uk/CodeSystem/role"
 
     public static func json(_ entry: AuditEntry) -> JSON {
         var resource: JSONObject = [
@@ -47,7 +47,7 @@ public enum AuditEventResource {
 
     private static func subtype(_ interaction: String) -> JSON {
         interaction.hasPrefix("$") || interaction == "break-glass"
-            ? coding("https://joinedup.example/CodeSystem/audit-interaction", interaction)
+            ? coding("https://fhir.joinedup.org.uk/CodeSystem/audit-interaction", interaction)
             : coding("http://hl7.org/fhir/restful-interaction", interaction)
     }
 

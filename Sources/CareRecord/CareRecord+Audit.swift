@@ -3,11 +3,22 @@ import Storage
 
 extension CareRecord {
     /// Records the entry of a request that wrote nothing (a read, a search, a refusal), and
-    /// returns once it is committed: grouped with others arriving meanwhile (`AuditBatches`).
+    /// returns once it is safe: written to the journal (SQLite, `AuditJournal`), or committed
+    /// to the log grouped with others arriving meanwhile (PostgreSQL, `AuditBatches`).
     public func audit(_ entry: AuditEntry) async throws {
-        try await auditBatches.record(entry) { [self] entries in
-            try await database.write { connection in _ = try AuditChain.append(entries, on: connection) }
+        if let loader = auditJournal {
+            try loader.append([entry])
+        } else {
+            try await auditBatches.record(entry) { [self] entries in
+                try await database.write { connection in _ = try AuditChain.append(entries, on: connection) }
+            }
         }
+    }
+
+    /// Commits every entry still in the journal to the log: before the log is read, and when
+    /// a server stops.
+    public func flushAudit() async throws {
+        try await auditJournal?.flush()
     }
 
     /// Checks the whole log: numbers without gaps from 1 and every hash as the chain says
@@ -15,6 +26,7 @@ extension CareRecord {
     /// meanwhile are checked if reached). With `expecting`, the head an operator wrote down
     /// earlier must still be in the log with that hash.
     public func verifyAudit(expecting anchor: AuditAnchor? = nil, pageSize: Int = 10_000) async throws -> AuditVerification {
+        try await flushAudit()
         var previous = AuditChain.origin
         var last: Int64 = 0
         var anchorSeen = false
@@ -53,21 +65,27 @@ extension CareRecord {
     /// and those naming a resource now in the patient's compartment (a read of their
     /// Observation by id, a search whose page held it). `before` pages on.
     public func auditEntries(patient id: String, before: Int64? = nil, count: Int = 50) async throws -> [AuditEntry] {
+        try await flushAudit()
         let search = search
         let pids = search.patientCompartment.filter { $0.key != "Patient" }
             .flatMap { type, codes in codes.flatMap { search.ids.pids(type, $0) } }
         let before = before ?? Int64.max
         return try await read { connection in
+            // Every bucket up to the newest, as a set the index is sought in one by one.
+            let newest = try connection.fetchOne("SELECT max(seq) FROM audit_event")?[0].int64 ?? 0
+            let buckets = "WITH RECURSIVE buckets(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM buckets WHERE n < \(AuditRows.bucket(newest))) "
             var arguments: [SQLValue] = [.text(id), .integer(before), .text(id)]
             arguments += pids.map(SQLValue.integer)
             arguments += [.integer(before), count.sqlValue]
-            let sequences = try connection.fetchAll("""
+            let sequences = try connection.fetchAll(buckets + """
                 SELECT seq FROM (
-                    SELECT seq FROM audit_entity WHERE type = 'Patient' AND id = ? AND seq < ?
+                    SELECT e.seq FROM buckets b JOIN audit_entity e ON e.bucket = b.n
+                    WHERE e.type = 'Patient' AND e.id = ? AND e.seq < ?
                     UNION
                     SELECT e.seq FROM search_reference s
                     JOIN resource r ON r.rid = s.rid
-                    JOIN audit_entity e ON e.type = r.type AND e.id = r.id
+                    JOIN buckets b ON TRUE
+                    JOIN audit_entity e ON e.bucket = b.n AND e.type = r.type AND e.id = r.id
                     WHERE s.target_type = 'Patient' AND s.target_id = ? AND s.pid \(RidSet.inList(pids.count)) AND e.seq < ?
                 ) found ORDER BY seq DESC LIMIT ?
                 """, arguments).compactMap { $0[0].int64 }
@@ -77,12 +95,14 @@ extension CareRecord {
 
     /// Up to `limit` entries after number `after`, oldest first.
     public func auditLog(after: Int64 = 0, limit: Int = 1000) async throws -> [AuditEntry] {
-        try await read { connection in try AuditRows.read(after: after, limit: limit, on: connection).map(\.entry) }
+        try await flushAudit()
+        return try await read { connection in try AuditRows.read(after: after, limit: limit, on: connection).map(\.entry) }
     }
 
     /// Entries by number, in the order asked.
     public func auditEntries(sequences: [Int64]) async throws -> [AuditEntry] {
-        try await read { connection in try AuditRows.read(sequences: sequences, on: connection) }
+        try await flushAudit()
+        return try await read { connection in try AuditRows.read(sequences: sequences, on: connection) }
     }
 }
 

@@ -18,8 +18,11 @@ public final class CareRecord: Sendable {
     let search: SearchContext
     /// PostgreSQL's reads by id, gathered into one statement when they arrive together.
     let currentReads: ReadCoalescer<ResourceKey, StoredVersion?>?
-    /// Audit entries of requests that wrote nothing, committed in groups (`audit(_:)`).
+    /// Audit entries of requests that wrote nothing, written in groups (`audit(_:)`).
     let auditBatches = AuditBatches()
+    /// A SQLite record's journal of those entries and its loader into the log; nil on
+    /// PostgreSQL, where they are committed to the log in groups directly.
+    let auditJournal: AuditJournalLoader?
 
     /// The embedded store, for what only it does (bulk-load tuning, checkpoints, the demo
     /// marker); nil for a record on PostgreSQL.
@@ -49,12 +52,29 @@ public final class CareRecord: Sendable {
     ///
     /// - Parameter searchIndexing: false writes no index rows (and searches find nothing): only
     ///   for measuring what indexing costs an import.
+    ///
+    /// - Parameter auditJournal: the folder of the audit journal (`AuditJournal`); its
+    ///   segments that no living process holds are loaded into the log first. Without one,
+    ///   entries of reads are committed to the log as they come.
     public init(database: SQLiteDatabase, environment: RecordEnvironment = .live,
-                validator: ResourceValidator = ResourceValidator(), searchIndexing: Bool = true) throws {
+                validator: ResourceValidator = ResourceValidator(), searchIndexing: Bool = true,
+                auditJournal folder: String? = nil) throws {
         self.engine = .sqlite(database)
         self.environment = environment
         self.validator = validator
         self.currentReads = nil
+        if let folder {
+            let journal = try AuditJournal(folder: folder)
+            for orphan in AuditJournal.orphans(in: folder) {
+                try database.pool.write { db in _ = try AuditChain.append(orphan.entries, on: SQLiteConnection(db)) }
+                AuditJournal.discard(path: orphan.path, descriptor: orphan.descriptor)
+            }
+            auditJournal = AuditJournalLoader(journal: journal) { entries in
+                try await database.write { connection in _ = try AuditChain.append(entries, on: connection) }
+            }
+        } else {
+            auditJournal = nil
+        }
         let definitions = FHIRSearchDefinitions.r4
         let indexer = searchIndexing ? SearchContext.indexer : nil
         self.search = try database.pool.write { db in
@@ -72,6 +92,7 @@ public final class CareRecord: Sendable {
         self.environment = environment
         self.validator = validator
         self.search = search
+        auditJournal = nil
         if case .postgres(let database) = engine {
             currentReads = ReadCoalescer { keys in
                 try await Self.currentVersions(database, keys)
@@ -141,7 +162,7 @@ public final class CareRecord: Sendable {
                             writerCacheMegabytes: Int = SQLiteDatabase.defaultWriterCacheMegabytes) throws {
         try self.init(database: try SQLiteDatabase(path: path, migrations: CareRecordSchema.migrations,
                                                    writerCacheMegabytes: writerCacheMegabytes),
-                      environment: environment, searchIndexing: searchIndexing)
+                      environment: environment, searchIndexing: searchIndexing, auditJournal: path + "-audit")
     }
 
     /// Runs `body` with a writer inside one write transaction. A write made for a request

@@ -89,6 +89,8 @@ private func recordInAuditLog(_ record: CareRecord, _ summary: ImportSummary, st
         recorded: RecordEnvironment.wallClock(), action: "C", interaction: "import", status: 0,
         agent: AuditAgent(user: "os:" + NSUserName(), role: "system"), path: "joinedup import",
         query: String(CommandLine.arguments.dropFirst().joined(separator: " ").prefix(2048)), detail: detail))
+    // The command ends here: its entry goes into the log now, not when the store is next opened.
+    try await record.flushAudit()
 }
 
 /// The file itself, or for `NAME.gz` a temporary `NAME` unpacked from it.

@@ -1,5 +1,6 @@
 @testable import CareRecord
 import FHIR
+import Foundation
 import Storage
 import Testing
 import TestSupport
@@ -86,6 +87,7 @@ struct AuditLogTests {
     func theTablesRefuseUpdateAndDelete(engine: SQLEngine) async throws {
         let test = try await TestRecord.on(engine)
         try await test.record.audit(Self.entry("gp-1", [AuditEntity("Patient", "p")]))
+        try await test.record.flushAudit()
         for statement in ["UPDATE audit_event SET user_id = 'someone-else'", "DELETE FROM audit_event",
                           "UPDATE audit_entity SET id = 'q'", "DELETE FROM audit_entity"] {
             await #expect(throws: (any Error).self, "\(statement)") {
@@ -106,6 +108,7 @@ struct AuditLogTests {
             ("a removed entity", "DELETE FROM audit_entity WHERE seq = 2 AND position = 0", AuditFault(sequence: 2, reason: .altered)),
             ("a changed entity", "UPDATE audit_entity SET id = 'other' WHERE seq = 5", AuditFault(sequence: 5, reason: .altered)),
             ("a removed entry", "DELETE FROM audit_event WHERE seq = 3", AuditFault(sequence: 3, reason: .missing)),
+            ("an entity hidden from reports", "UPDATE audit_entity SET bucket = 7 WHERE seq = 2", AuditFault(sequence: 2, reason: .altered)),
             ("two entries swapped", "UPDATE audit_event SET seq = seq + 1000 WHERE seq IN (2, 3)", AuditFault(sequence: 2, reason: .altered)),
         ]
         for attempt in tampering {
@@ -181,7 +184,41 @@ struct AuditLogTests {
         #expect(try await test.record.auditEntries(patient: "nobody").isEmpty)
     }
 
+    /// A SQLite server's entries of reads wait in its journal until loaded; a server that dies
+    /// first leaves them on disk, and whoever opens the store next loads them (a record cut
+    /// short by the crash is left out), but never a segment a living process still holds.
+    @Test func entriesInTheJournalOfADeadProcessReachTheLogWhenTheStoreIsOpened() async throws {
+        let test = try TestRecord()
+        let folder = test.path + "-audit"
+        do {
+            let dead = try AuditJournal(folder: folder)
+            try dead.append([Self.entry("before-the-crash-1"), Self.entry("before-the-crash-2", [AuditEntity("Patient", "p")])])
+            // The crash came in the middle of writing a third.
+            let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: folder)
+                .filter { $0.hasSuffix(".journal") }.map { folder + "/" + $0 }
+                .max { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int ?? 0) ?? 0
+                    < (try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int ?? 0) ?? 0 })
+            let handle = try #require(FileHandle(forWritingAtPath: segment))
+            handle.seekToEndOfFile()
+            handle.write(Data([0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]))
+            try handle.close()
+        }
+        try await test.record.audit(Self.entry("living"))
+        let reopened = try await test.reopened()
+        let log = try await reopened.auditLog()
+        #expect(log.compactMap(\.agent.user) == ["before-the-crash-1", "before-the-crash-2"], "the living process's entry is not taken")
+        #expect(log.last?.entities == [AuditEntity("Patient", "p")])
+        // The living process loads its own.
+        #expect(try await test.record.auditLog().compactMap(\.agent.user) == ["before-the-crash-1", "before-the-crash-2", "living"])
+        #expect(try await test.record.verifyAudit().fault == nil)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".journal") }
+        #expect(left.count == 2, "one live segment each for the two open records: \(left)")
+    }
+
+    /// Drops the append-only triggers, as someone with the database could; the journal's
+    /// entries are in the log first.
     static func dropTriggers(_ record: CareRecord, engine: SQLEngine) async throws {
+        try await record.flushAudit()
         let statements = engine == .sqlite
             ? ["audit_event_append_only_update", "audit_event_append_only_delete",
                "audit_entity_append_only_update", "audit_entity_append_only_delete"].map { "DROP TRIGGER \($0)" }

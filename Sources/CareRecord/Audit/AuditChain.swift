@@ -15,40 +15,13 @@ enum AuditChain {
     /// The hash before the first entry.
     static let origin = [UInt8](repeating: 0, count: 32)
 
-    /// The hash of `entry` (its sequence set) following `previous`.
+    /// The hash of `entry` (its sequence set) following `previous`: of their bytes together
+    /// (`AuditEntryCodec`).
     static func hash(_ entry: AuditEntry, after previous: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: previous)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        append(entry.sequence, to: &bytes)
-        append(entry.recorded.millisecondsSince1970, to: &bytes)
-        for field in [entry.action, entry.interaction] { append(field, to: &bytes) }
-        append(Int64(entry.status), to: &bytes)
-        for field in [entry.agent.user, entry.agent.organisation, entry.agent.role, entry.agent.patient,
-                      entry.address, entry.path, entry.query, entry.detail] {
-            append(field, to: &bytes)
-        }
-        append(Int64(entry.entities.count), to: &bytes)
-        for entity in entry.entities {
-            append(entity.type, to: &bytes)
-            append(entity.id, to: &bytes)
-            append(entity.version.map(Int64.init) ?? -1, to: &bytes)
-        }
-        hasher.update(data: bytes)
-        return Array(hasher.finalize())
-    }
-
-    private static func append(_ value: Int64, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    /// A text as its length then its UTF-8, nil as length -1: no two lists of fields encode
-    /// alike, whatever they hold.
-    private static func append(_ text: String?, to bytes: inout [UInt8]) {
-        guard let text else { return append(Int64(-1), to: &bytes) }
-        append(Int64(text.utf8.count), to: &bytes)
-        bytes.append(contentsOf: text.utf8)
+        var bytes = previous
+        bytes.reserveCapacity(previous.count + 256)
+        AuditEntryCodec.encode(entry, into: &bytes)
+        return Array(SHA256.hash(data: bytes))
     }
 
     /// Appends `entries` to the log in `connection`'s write transaction, numbering and chaining
@@ -79,10 +52,17 @@ enum AuditChain {
         return numbered
     }
 
-    /// Multi-row INSERTs of at most 500 rows (SQLite binds at most 32,766 values a statement).
+    /// On SQLite one cached single-row INSERT stepped per row through the C API
+    /// (`IndexRowInsert`: GRDB's argument boxing was most of a load's time); on PostgreSQL,
+    /// where every statement is a round trip, multi-row INSERTs of at most 500 rows.
     private static func insert(_ rows: [[SQLValue]], into table: String, columns: [String], on connection: any SQLConnection) throws {
         guard !rows.isEmpty else { return }
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        if let sqlite = connection as? SQLiteConnection {
+            let insert = try IndexRowInsert(sqlite.db, sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(row)")
+            for values in rows { try insert.execute(values) }
+            return
+        }
         var start = 0
         while start < rows.count {
             let chunk = rows[start..<min(start + 500, rows.count)]

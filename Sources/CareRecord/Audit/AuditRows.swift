@@ -5,7 +5,10 @@ import Storage
 enum AuditRows {
     static let eventColumns = ["seq", "recorded", "action", "interaction", "status", "user_id", "organisation",
                                "role", "agent_patient", "address", "path", "query", "detail", "hash"]
-    static let entityColumns = ["seq", "position", "type", "id", "version"]
+    static let entityColumns = ["seq", "position", "bucket", "type", "id", "version"]
+
+    /// The index bucket of entry `sequence` (see `AuditSchema`).
+    static func bucket(_ sequence: Int64) -> Int64 { sequence >> 16 }
 
     static func event(_ entry: AuditEntry, hash: [UInt8]) -> [SQLValue] {
         [.integer(entry.sequence), .integer(entry.recorded.millisecondsSince1970), .text(entry.action),
@@ -15,7 +18,7 @@ enum AuditRows {
     }
 
     static func entity(_ entity: AuditEntity, sequence: Int64, position: Int) -> [SQLValue] {
-        [.integer(sequence), .integer(Int64(position)), .text(entity.type), .text(entity.id),
+        [.integer(sequence), .integer(Int64(position)), .integer(bucket(sequence)), .text(entity.type), .text(entity.id),
          entity.version.map { .integer(Int64($0)) } ?? .null]
     }
 
@@ -38,13 +41,16 @@ enum AuditRows {
         return (entry, row[13].bytes ?? [])
     }
 
-    /// Entities of `audit_entity` rows (`seq, type, id, version`, in order), by sequence.
+    /// Entities of `audit_entity` rows (`seq, type, id, version, bucket`, in order), by
+    /// sequence. A row whose bucket is not its entry's (which would hide it from reports)
+    /// reads as an entity of no type, so the entry's hash no longer follows.
     static func entities(_ rows: [SQLRow]) -> [Int64: [AuditEntity]] {
         var found: [Int64: [AuditEntity]] = [:]
         for row in rows {
             guard let sequence = row[0].int64 else { continue }
+            let misfiled = row[4].int64 != bucket(sequence)
             found[sequence, default: []].append(
-                AuditEntity(row[1].string ?? "", row[2].string ?? "", version: row[3].int64.map { Int($0) }))
+                AuditEntity(misfiled ? "" : row[1].string ?? "", row[2].string ?? "", version: row[3].int64.map { Int($0) }))
         }
         return found
     }
@@ -56,7 +62,7 @@ enum AuditRows {
             "SELECT \(selectEvent) FROM audit_event WHERE seq > ? ORDER BY seq LIMIT ?", [.integer(after), limit.sqlValue])
         guard let last = events.last?[0].int64 else { return [] }
         let entities = Self.entities(try connection.fetchAll(
-            "SELECT seq, type, id, version FROM audit_entity WHERE seq > ? AND seq <= ? ORDER BY seq, position",
+            "SELECT seq, type, id, version, bucket FROM audit_entity WHERE seq > ? AND seq <= ? ORDER BY seq, position",
             [.integer(after), .integer(last)]))
         return events.map { entry($0, entities: entities[$0[0].int64 ?? 0] ?? []) }
     }
@@ -68,7 +74,7 @@ enum AuditRows {
         let events = try connection.fetchAll(
             "SELECT \(selectEvent) FROM audit_event WHERE seq \(RidSet.inList(sequences.count))", arguments)
         let entities = Self.entities(try connection.fetchAll(
-            "SELECT seq, type, id, version FROM audit_entity WHERE seq \(RidSet.inList(sequences.count)) ORDER BY seq, position",
+            "SELECT seq, type, id, version, bucket FROM audit_entity WHERE seq \(RidSet.inList(sequences.count)) ORDER BY seq, position",
             arguments))
         let found = Dictionary(events.map { ($0[0].int64 ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
         return sequences.compactMap { sequence in

@@ -14,14 +14,14 @@ public struct SQLiteConnection: SQLConnection {
 
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(\.databaseValue)))
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map { $0.databaseValue }))
         return db.changesCount
     }
 
     public func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let statement = try db.cachedStatement(sql: sql)
         let columns = statement.columnCount
-        return try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
+        return try Row.fetchAll(statement, arguments: StatementArguments(arguments.map { $0.databaseValue })).map { row in
             SQLRow((0..<columns).map { SQLValue(row[$0] as DatabaseValue) })
         }
     }

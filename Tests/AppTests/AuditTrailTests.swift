@@ -150,7 +150,7 @@ extension FHIRServerTests {
                 try await expectNothingStored(record)
                 // The attempts are in the log all the same.
                 // (A write's entry is committed with it; a refusal's reaches the log from the
-                // journal, up to 200 ms later: the log's order is not the requests'.)
+                // journal, up to a second later: the log's order is not the requests'.)
                 let log = try await record.auditLog()
                 #expect(log.map(\.status).sorted() == [200, 405, 405, 405, 422])
             }

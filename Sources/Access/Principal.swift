@@ -15,9 +15,13 @@ public final class Principal: Sendable {
     /// The token's id (`jti`), so an audit entry can name the token used.
     public let tokenID: String?
     public let expires: Date
+    /// The role's row of the access policy.
+    public let policy: RolePolicy
+    /// The policy's version, for refusals to name.
+    public let policyVersion: String
 
     public init(user: String, organisation: String?, role: Role, scopes: [Scope], patient: String?,
-                tokenID: String?, expires: Date) {
+                tokenID: String?, expires: Date, policy: AccessPolicy) {
         self.user = user
         self.organisation = organisation
         self.role = role
@@ -25,15 +29,28 @@ public final class Principal: Sendable {
         self.patient = patient
         self.tokenID = tokenID
         self.expires = expires
+        self.policy = policy.policy(for: role)
+        policyVersion = policy.version
     }
 
-    /// Whether some scope of `context` allows `interaction` on `type`.
+    /// Whether the role's policy and some scope of `contexts` both allow `interaction` on `type`.
     public func may(_ interaction: Interaction, _ type: String, in contexts: Set<Scope.Context> = [.user, .system]) -> Bool {
+        policy.allows(interaction, type) && scopesAllow(interaction, type, in: contexts)
+    }
+
+    /// Whether some scope of `contexts` allows `interaction` on `type`, whatever the role.
+    public func scopesAllow(_ interaction: Interaction, _ type: String, in contexts: Set<Scope.Context> = [.user, .system]) -> Bool {
         scopes.contains { contexts.contains($0.context) && $0.allows(interaction, on: type) }
     }
 
-    /// Whether some scope of `contexts` allows `interaction` on every type (`*`).
+    /// Whether the role's policy and some scope of `contexts` both allow `interaction` on
+    /// every type (`*`).
     public func mayOnEveryType(_ interaction: Interaction, in contexts: Set<Scope.Context> = [.user, .system]) -> Bool {
+        policy.allowsEveryType(interaction) && scopesAllowEveryType(interaction, in: contexts)
+    }
+
+    /// Whether some scope of `contexts` allows `interaction` on every type, whatever the role.
+    public func scopesAllowEveryType(_ interaction: Interaction, in contexts: Set<Scope.Context> = [.user, .system]) -> Bool {
         scopes.contains { contexts.contains($0.context) && $0.type == nil && $0.interactions.contains(interaction) }
     }
 

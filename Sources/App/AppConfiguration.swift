@@ -1,3 +1,4 @@
+import Access
 import Logging
 
 /// Everything the server needs to start, with its defaults in one place. The command line
@@ -18,10 +19,12 @@ public struct AppConfiguration: Sendable {
     /// The key file bearer tokens are checked with (`KeySet`; made by `joinedup keys new`).
     /// Read again when it changes, so keys rotate without a restart.
     public var keys: String
+    /// What each role may read and write (`AccessPolicy`; `joinedup serve --policy FILE`).
+    public var policy: AccessPolicy
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "joinedup.sqlite",
                 readReplica: String? = nil, logLevel: Logger.Level = .info, maxBodyBytes: Int = 64 << 20,
-                maxJSONDepth: Int = 64, keys: String = "joinedup-keys.json") {
+                maxJSONDepth: Int = 64, keys: String = "joinedup-keys.json", policy: AccessPolicy = .standard) {
         self.host = host
         self.port = port
         self.database = database
@@ -30,5 +33,6 @@ public struct AppConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
         self.keys = keys
+        self.policy = policy
     }
 }

@@ -32,6 +32,7 @@ public func buildApplication(_ configuration: AppConfiguration,
         var metadata: Logger.Metadata = ["database": "\(location)"]
         if let replica = configuration.readReplica { metadata["read-replica"] = "\((try? PostgresAddress(replica))?.description ?? "")" }
         metadata["keys"] = "\(configuration.keys)"
+        metadata["access-policy"] = "\(configuration.policy.version)"
         logger.info("store ready", metadata: metadata)
     }
     return app
@@ -49,7 +50,7 @@ public func buildRouter(record: CareRecord, configuration: AppConfiguration,
     // At router level, so that URLs no route matches also answer with an OperationOutcome.
     router.add(middleware: FHIROutcomeMiddleware(pathPrefix: "/fhir"))
     // Before every route: no route runs for a request without a valid token but the open ones.
-    router.add(middleware: AuthenticationMiddleware(keys: keys))
+    router.add(middleware: AuthenticationMiddleware(keys: keys, policy: configuration.policy))
     router.get("/health") { _, _ in "ok" }
     FHIRController(record: record, limits: RequestLimits(configuration)).register(on: router.group("fhir"))
     return router

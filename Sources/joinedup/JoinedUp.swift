@@ -8,7 +8,7 @@ struct JoinedUp: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "joinedup",
         abstract: "One shared health and social care record for a local area.",
-        subcommands: [Serve.self, Token.self, Keys.self, Audit.self, Import.self, Migrate.self, Generate.self, Bench.self, SearchBench.self]
+        subcommands: [Serve.self, Token.self, Keys.self, Policy.self, Audit.self, Import.self, Migrate.self, Generate.self, Bench.self, SearchBench.self]
     )
 
     /// Runs Swift concurrency on NIO's event loops before anything else, so a request's

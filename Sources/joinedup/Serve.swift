@@ -35,6 +35,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The key file bearer tokens are checked with; made (one ES256 key) if missing. Default: joinedup-keys.json, or joinedup-demo-keys.json with --demo. Read again when it changes (`joinedup keys rotate`).")
     var keys: String?
 
+    @Option(help: "A JSON file of what each role may read and write, replacing the standard table (`joinedup policy` prints it to start from).")
+    var policy: String?
+
     @Flag(help: "Serve a synthetic local area: generated and loaded on the first start, reused afterwards.")
     var demo = false
 
@@ -68,9 +71,15 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let database = database ?? (demo ? "joinedup-demo.sqlite" : "joinedup.sqlite")
         let keys = keys ?? (demo ? "joinedup-demo-keys.json" : "joinedup-keys.json")
+        let accessPolicy: AccessPolicy
+        do {
+            accessPolicy = try policy.map { path throws(AccessPolicyError) in try AccessPolicy.load(from: path) } ?? .standard
+        } catch {
+            throw ValidationError("--policy: \(error)")
+        }
         let configuration = AppConfiguration(host: host, port: port, database: database, readReplica: readReplica,
                                              logLevel: Logger.Level(rawValue: logLevel) ?? .info, maxBodyBytes: maxBodyBytes,
-                                             maxJSONDepth: maxJSONDepth, keys: keys)
+                                             maxJSONDepth: maxJSONDepth, keys: keys, policy: accessPolicy)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.logLevel

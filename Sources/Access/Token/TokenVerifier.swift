@@ -38,7 +38,12 @@ public struct TokenVerifier: Sendable {
     /// Clock difference tolerated between the issuer and this server.
     public static let leeway: TimeInterval = 60
 
-    public init() {}
+    /// The access policy whose rows the principals it makes carry.
+    public let policy: AccessPolicy
+
+    public init(policy: AccessPolicy = .standard) {
+        self.policy = policy
+    }
 
     public func verify(_ token: Substring, keys: KeySet, now: Date = Date()) throws(TokenRejection) -> Principal {
         guard token.utf8.count <= Self.maximumLength else { throw .malformed("longer than \(Self.maximumLength) bytes") }
@@ -88,7 +93,7 @@ public struct TokenVerifier: Sendable {
             }
         }
         return Principal(user: claims.sub, organisation: claims.org, role: role, scopes: scopes, patient: claims.patient,
-                         tokenID: claims.jti, expires: Date(timeIntervalSince1970: claims.exp))
+                         tokenID: claims.jti, expires: Date(timeIntervalSince1970: claims.exp), policy: policy)
     }
 
     /// ODS codes are 3 to 10 letters and digits (a trust `RXX`, a practice `A81001`).

@@ -14,9 +14,11 @@ public final class VerifiedTokens: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
-    private let verifier = TokenVerifier()
+    private let verifier: TokenVerifier
 
-    public init() {}
+    public init(policy: AccessPolicy = .standard) {
+        verifier = TokenVerifier(policy: policy)
+    }
 
     public func principal(_ token: Substring, keys: KeySet, now: Date = Date()) throws(TokenRejection) -> Principal {
         let text = String(token)

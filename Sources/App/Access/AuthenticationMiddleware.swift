@@ -13,7 +13,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     /// The keys to check with, as they are now (`KeyRing.current`).
     let keys: @Sendable () -> KeySet
-    let tokens = VerifiedTokens()
+    let tokens: VerifiedTokens
+
+    init(keys: @escaping @Sendable () -> KeySet, policy: AccessPolicy) {
+        self.keys = keys
+        tokens = VerifiedTokens(policy: policy)
+    }
 
     static let openPaths: Set<String> = ["/health", "/fhir/metadata"]
 

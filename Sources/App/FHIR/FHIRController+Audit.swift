@@ -74,7 +74,7 @@ extension FHIRController {
 
     /// Anyone's entries are for privacy officers and systems whose scopes read AuditEvents.
     private func requireAuditReader(_ principal: Principal) throws {
-        guard principal.role.readsWholeAuditLog else {
+        guard principal.policy.readsWholeAuditLog else {
             throw FHIRError(.forbidden, .forbidden,
                             "the audit log is open to the person it is about, privacy officers and systems, not to the \(principal.role.code) role")
         }

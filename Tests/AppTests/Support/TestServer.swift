@@ -31,11 +31,14 @@ enum TestServer {
         maxBodyBytes: Int = 16 << 20,
         maxJSONDepth: Int = 64,
         clock: TestClock = TestClock(),
+        policy: AccessPolicy = .standard,
         _ test: @Sendable (FHIRClient, CareRecord) async throws -> Value
     ) async throws -> Value {
-        guard engine == .postgres else { return try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, test) }
+        guard engine == .postgres else {
+            return try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, policy: policy, test)
+        }
         return try await postgresGate.run {
-            try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, test)
+            try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, policy: policy, test)
         }
     }
 
@@ -43,7 +46,7 @@ enum TestServer {
     private static let postgresGate = TestGate(width: 8)
 
     private static func serve<Value: Sendable>(
-        maxBodyBytes: Int, maxJSONDepth: Int, clock: TestClock,
+        maxBodyBytes: Int, maxJSONDepth: Int, clock: TestClock, policy: AccessPolicy,
         _ test: @Sendable (FHIRClient, CareRecord) async throws -> Value
     ) async throws -> Value {
         let directory = FileManager.default.temporaryDirectory
@@ -53,7 +56,7 @@ enum TestServer {
 
         let configuration = AppConfiguration(
             host: "127.0.0.1", port: 0, database: directory.appendingPathComponent("record.sqlite").path,
-            logLevel: .warning, maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth
+            logLevel: .warning, maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, policy: policy
         )
         let record = switch engine {
         case .sqlite: try CareRecord(path: configuration.database, environment: clock.environment)

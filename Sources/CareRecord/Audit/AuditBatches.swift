@@ -1,9 +1,10 @@
 import NIOConcurrencyHelpers
 
-/// Group commit for audit entries that no write carries (reads, searches, refusals): each
-/// caller waits until its entry is committed, so no answer leaves before its record, but
-/// entries that arrive while a batch is being written go together in the next one, one
-/// transaction for many, as the writer's one lock allows.
+/// PostgreSQL's group commit for audit entries that no write carries (reads, searches,
+/// refusals): each caller waits until its entry is committed, so no answer leaves before its
+/// record, but entries that arrive while a batch is being written go together in the next
+/// one, one transaction for many, as the writer's one lock allows. (SQLite's go to a journal
+/// instead, `AuditJournal`: its commits cost too much to make one per batch of reads.)
 final class AuditBatches: Sendable {
     private struct State {
         var entries: [AuditEntry] = []

@@ -19,6 +19,8 @@ public final class RequestAudit: Sendable {
     private struct State {
         var agent = AuditAgent.unknown
         var entities: [AuditEntity] = []
+        /// `entities` as a set: a bundle or a search page notes thousands.
+        var noted: Set<AuditEntity> = []
         var detail: String?
         var recordedWithWrite = false
     }
@@ -32,7 +34,7 @@ public final class RequestAudit: Sendable {
         self.path = path
         self.query = query
         self.address = address
-        state = NIOLockedValueBox(State(entities: entities))
+        state = NIOLockedValueBox(State(entities: entities, noted: Set(entities)))
     }
 
     /// Who is asking, once their token is verified.
@@ -45,9 +47,11 @@ public final class RequestAudit: Sendable {
     public func note(_ entities: [AuditEntity]) {
         guard !entities.isEmpty else { return }
         state.withLockedValue { state in
-            for entity in entities where !state.entities.contains(entity) {
-                if entity.version != nil, let unversioned = state.entities.firstIndex(of: AuditEntity(entity.type, entity.id)) {
-                    state.entities[unversioned] = entity
+            for entity in entities where state.noted.insert(entity).inserted {
+                let unversioned = AuditEntity(entity.type, entity.id)
+                if entity.version != nil, state.noted.contains(unversioned),
+                   let index = state.entities.firstIndex(of: unversioned) {
+                    state.entities[index] = entity
                 } else {
                     state.entities.append(entity)
                 }
@@ -70,7 +74,8 @@ public final class RequestAudit: Sendable {
     public func entry(status: Int, at recorded: FHIRInstant, written: [AuditEntity] = []) -> AuditEntry {
         state.withLockedValue { state in
             var entities = state.entities
-            for entity in written where !entities.contains(entity) { entities.append(entity) }
+            var noted = state.noted
+            for entity in written where noted.insert(entity).inserted { entities.append(entity) }
             return AuditEntry(recorded: recorded, action: action, interaction: interaction, status: status,
                               agent: state.agent, address: address, path: path, query: query, detail: state.detail,
                               entities: entities)

@@ -21,10 +21,13 @@ public struct AppConfiguration: Sendable {
     public var keys: String
     /// What each role may read and write (`AccessPolicy`; `joinedup serve --policy FILE`).
     public var policy: AccessPolicy
+    /// Requests a second each user, and each client without a valid token, may make.
+    public var rateLimits: RateLimits
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "joinedup.sqlite",
                 readReplica: String? = nil, logLevel: Logger.Level = .info, maxBodyBytes: Int = 64 << 20,
-                maxJSONDepth: Int = 64, keys: String = "joinedup-keys.json", policy: AccessPolicy = .standard) {
+                maxJSONDepth: Int = 64, keys: String = "joinedup-keys.json", policy: AccessPolicy = .standard,
+                rateLimits: RateLimits = RateLimits()) {
         self.host = host
         self.port = port
         self.database = database
@@ -34,5 +37,6 @@ public struct AppConfiguration: Sendable {
         self.maxJSONDepth = maxJSONDepth
         self.keys = keys
         self.policy = policy
+        self.rateLimits = rateLimits
     }
 }

@@ -35,6 +35,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The key file bearer tokens are checked with; made (one ES256 key) if missing. Default: joinedup-keys.json, or joinedup-demo-keys.json with --demo. Read again when it changes (`joinedup keys rotate`).")
     var keys: String?
 
+    @Option(help: "Requests a second each user may make (their token's `sub`; system tokens are not limited); more get 429.")
+    var userRate: Double = RateLimits().userPerSecond
+
+    @Option(help: "Requests a user may make at once before --user-rate holds them back.")
+    var userBurst: Int = RateLimits().userBurst
+
     @Option(help: "A JSON file of what each role may read and write, replacing the standard table (`joinedup policy` prints it to start from).")
     var policy: String?
 
@@ -48,6 +54,7 @@ struct Serve: AsyncParsableCommand {
     var demoSeed: UInt64 = 1
 
     func validate() throws {
+        if !(userRate > 0) || userBurst < 1 { throw ValidationError("--user-rate must be above 0 and --user-burst at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -79,7 +86,8 @@ struct Serve: AsyncParsableCommand {
         }
         let configuration = AppConfiguration(host: host, port: port, database: database, readReplica: readReplica,
                                              logLevel: Logger.Level(rawValue: logLevel) ?? .info, maxBodyBytes: maxBodyBytes,
-                                             maxJSONDepth: maxJSONDepth, keys: keys, policy: accessPolicy)
+                                             maxJSONDepth: maxJSONDepth, keys: keys, policy: accessPolicy,
+                                             rateLimits: RateLimits(userPerSecond: userRate, userBurst: userBurst))
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.logLevel

@@ -14,10 +14,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
     /// The keys to check with, as they are now (`KeyRing.current`).
     let keys: @Sendable () -> KeySet
     let tokens: VerifiedTokens
+    let users: RateLimiter
+    let anonymous: RateLimiter
 
-    init(keys: @escaping @Sendable () -> KeySet, policy: AccessPolicy) {
+    init(keys: @escaping @Sendable () -> KeySet, policy: AccessPolicy, limits: RateLimits = RateLimits()) {
         self.keys = keys
         tokens = VerifiedTokens(policy: policy)
+        users = RateLimiter(perSecond: limits.userPerSecond, burst: limits.userBurst)
+        anonymous = RateLimiter(perSecond: limits.anonymousPerSecond, burst: limits.anonymousBurst)
     }
 
     static let openPaths: Set<String> = ["/health", "/fhir/metadata"]
@@ -37,10 +41,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         case .success(let principal):
             RequestAudit.current?.identify(AuditAgent(user: principal.user, organisation: principal.organisation,
                                                       role: principal.role.code, patient: principal.patient))
+            if principal.role.code != "system", !users.allow(principal.user) { return Self.throttled() }
             var context = context
             context.principal = principal
             return try await next(request, context)
         case .failure(let rejection):
+            if !anonymous.allow(context.remoteAddress?.ipAddress ?? "unknown") { return Self.throttled() }
             context.logger.info("token refused", metadata: ["reason": "\(rejection)"])
             return Self.challenge(rejection)
         }
@@ -65,6 +71,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
             end = last
         }
         return start < end ? header[start..<end] : nil
+    }
+
+    /// 429, with `Retry-After` (a second refills at least one request at any rate configured).
+    static func throttled() -> Response {
+        var response = FHIRResponse.outcome(FHIRError(.tooManyRequests, .throttled,
+                                                      "too many requests from this caller: slow down and try again"))
+        response.headers[.retryAfter] = "1"
+        return response
     }
 
     static func challenge(_ rejection: TokenRejection) -> Response {

@@ -32,13 +32,16 @@ enum TestServer {
         maxJSONDepth: Int = 64,
         clock: TestClock = TestClock(),
         policy: AccessPolicy = .standard,
+        rateLimits: RateLimits = RateLimits(),
         _ test: @Sendable (FHIRClient, CareRecord) async throws -> Value
     ) async throws -> Value {
         guard engine == .postgres else {
-            return try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, policy: policy, test)
+            return try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, policy: policy,
+                                   rateLimits: rateLimits, test)
         }
         return try await postgresGate.run {
-            try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, policy: policy, test)
+            try await serve(maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, clock: clock, policy: policy,
+                            rateLimits: rateLimits, test)
         }
     }
 
@@ -46,7 +49,7 @@ enum TestServer {
     private static let postgresGate = TestGate(width: 8)
 
     private static func serve<Value: Sendable>(
-        maxBodyBytes: Int, maxJSONDepth: Int, clock: TestClock, policy: AccessPolicy,
+        maxBodyBytes: Int, maxJSONDepth: Int, clock: TestClock, policy: AccessPolicy, rateLimits: RateLimits,
         _ test: @Sendable (FHIRClient, CareRecord) async throws -> Value
     ) async throws -> Value {
         let directory = FileManager.default.temporaryDirectory
@@ -56,7 +59,8 @@ enum TestServer {
 
         let configuration = AppConfiguration(
             host: "127.0.0.1", port: 0, database: directory.appendingPathComponent("record.sqlite").path,
-            logLevel: .warning, maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, policy: policy
+            logLevel: .warning, maxBodyBytes: maxBodyBytes, maxJSONDepth: maxJSONDepth, policy: policy,
+            rateLimits: rateLimits
         )
         let record = switch engine {
         case .sqlite: try CareRecord(path: configuration.database, environment: clock.environment)

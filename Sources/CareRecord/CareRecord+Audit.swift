@@ -6,11 +6,12 @@ extension CareRecord {
     /// returns once it is safe: written to the journal (SQLite, `AuditJournal`), or committed
     /// to the log grouped with others arriving meanwhile (PostgreSQL, `AuditBatches`).
     public func audit(_ entry: AuditEntry) async throws {
-        if let loader = auditJournal {
+        switch auditSink {
+        case .journal(let loader):
             try loader.append([entry])
-        } else {
-            try await auditBatches.record(entry) { [self] entries in
-                try await database.write { connection in _ = try AuditChain.append(entries, on: connection) }
+        case .batches(let batches):
+            try await batches.record(entry) { [self] entries in
+                try await database.write { connection in try AuditChain.append(entries, on: connection) }
             }
         }
     }
@@ -18,7 +19,7 @@ extension CareRecord {
     /// Commits every entry still in the journal to the log: before the log is read, and when
     /// a server stops.
     public func flushAudit() async throws {
-        try await auditJournal?.flush()
+        if case .journal(let loader) = auditSink { try await loader.flush() }
     }
 
     /// Checks the whole log: numbers without gaps from 1 and every hash as the chain says
@@ -30,18 +31,17 @@ extension CareRecord {
         var previous = AuditChain.origin
         var last: Int64 = 0
         var anchorSeen = false
+        /// The last entry found sound, as the verification's head.
+        func verification(_ fault: AuditFault?) -> AuditVerification {
+            AuditVerification(count: last, head: last > 0 ? AuditAnchor(sequence: last, hash: previous) : nil, fault: fault)
+        }
         while true {
             let page = try await read { [last] connection in try AuditRows.read(after: last, limit: pageSize, on: connection) }
             guard !page.isEmpty else { break }
             for (entry, stored) in page {
-                if entry.sequence != last + 1 {
-                    return AuditVerification(count: last, head: last > 0 ? AuditAnchor(sequence: last, hash: previous) : nil,
-                                             fault: AuditFault(sequence: last + 1, reason: .missing))
-                }
-                let expected = AuditChain.hash(entry, after: previous)
-                guard expected == stored else {
-                    return AuditVerification(count: last, head: last > 0 ? AuditAnchor(sequence: last, hash: previous) : nil,
-                                             fault: AuditFault(sequence: entry.sequence, reason: .altered))
+                guard entry.sequence == last + 1 else { return verification(AuditFault(sequence: last + 1, reason: .missing)) }
+                guard AuditChain.hash(entry, after: previous) == stored else {
+                    return verification(AuditFault(sequence: entry.sequence, reason: .altered))
                 }
                 if let anchor, anchor.sequence == entry.sequence {
                     guard anchor.hash == stored else {
@@ -54,11 +54,8 @@ extension CareRecord {
                 last = entry.sequence
             }
         }
-        let head = last > 0 ? AuditAnchor(sequence: last, hash: previous) : nil
-        if let anchor, !anchorSeen {
-            return AuditVerification(count: last, head: head, fault: AuditFault(sequence: anchor.sequence, reason: .missing))
-        }
-        return AuditVerification(count: last, head: head, fault: nil)
+        if let anchor, !anchorSeen { return verification(AuditFault(sequence: anchor.sequence, reason: .missing)) }
+        return verification(nil)
     }
 
     /// The entries that touched patient `id`'s record, newest first: those naming the Patient,
@@ -66,9 +63,7 @@ extension CareRecord {
     /// Observation by id, a search whose page held it). `before` pages on.
     public func auditEntries(patient id: String, before: Int64? = nil, count: Int = 50) async throws -> [AuditEntry] {
         try await flushAudit()
-        let search = search
-        let pids = search.patientCompartment.filter { $0.key != "Patient" }
-            .flatMap { type, codes in codes.flatMap { search.ids.pids(type, $0) } }
+        let pids = search.compartmentPIDs(search.patientCompartment.filter { $0.key != "Patient" })
         let before = before ?? Int64.max
         return try await read { connection in
             // Every bucket up to the newest, as a set the index is sought in one by one.

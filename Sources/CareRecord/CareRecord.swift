@@ -18,11 +18,15 @@ public final class CareRecord: Sendable {
     let search: SearchContext
     /// PostgreSQL's reads by id, gathered into one statement when they arrive together.
     let currentReads: ReadCoalescer<ResourceKey, StoredVersion?>?
-    /// Audit entries of requests that wrote nothing, written in groups (`audit(_:)`).
-    let auditBatches = AuditBatches()
-    /// A SQLite record's journal of those entries and its loader into the log; nil on
-    /// PostgreSQL, where they are committed to the log in groups directly.
-    let auditJournal: AuditJournalLoader?
+    /// Where audit entries of requests that wrote nothing go (`audit(_:)`).
+    let auditSink: AuditSink
+
+    enum AuditSink: Sendable {
+        /// A SQLite file's journal and its loader into the log.
+        case journal(AuditJournalLoader)
+        /// Committed to the log in groups: PostgreSQL, or a SQLite store opened without a journal.
+        case batches(AuditBatches)
+    }
 
     /// The embedded store, for what only it does (bulk-load tuning, checkpoints, the demo
     /// marker); nil for a record on PostgreSQL.
@@ -66,14 +70,14 @@ public final class CareRecord: Sendable {
         if let folder {
             let journal = try AuditJournal(folder: folder)
             for orphan in AuditJournal.orphans(in: folder) {
-                try database.pool.write { db in _ = try AuditChain.append(orphan.entries, on: SQLiteConnection(db)) }
+                try database.pool.write { db in try AuditChain.append(orphan.entries, on: SQLiteConnection(db)) }
                 AuditJournal.discard(path: orphan.path, descriptor: orphan.descriptor)
             }
-            auditJournal = AuditJournalLoader(journal: journal) { entries in
-                try await database.write { connection in _ = try AuditChain.append(entries, on: connection) }
-            }
+            auditSink = .journal(AuditJournalLoader(journal: journal) { entries in
+                try await database.write { connection in try AuditChain.append(entries, on: connection) }
+            })
         } else {
-            auditJournal = nil
+            auditSink = .batches(AuditBatches())
         }
         let definitions = FHIRSearchDefinitions.r4
         let indexer = searchIndexing ? SearchContext.indexer : nil
@@ -92,7 +96,7 @@ public final class CareRecord: Sendable {
         self.environment = environment
         self.validator = validator
         self.search = search
-        auditJournal = nil
+        auditSink = .batches(AuditBatches())
         if case .postgres(let database) = engine {
             currentReads = ReadCoalescer { keys in
                 try await Self.currentVersions(database, keys)
@@ -202,6 +206,9 @@ public final class CareRecord: Sendable {
         RecordWriter(transaction: SQLiteTransaction(db: db, search: search, clock: environment.now), environment: environment)
     }
 
+    /// The audit log is the server's own record of what was done (`AuditChain`); an AuditEvent
+    /// from outside would read as one of its entries. `RecordWriter` refuses the type, as every
+    /// version, from any route, bundle, patch or import, passes through it.
     static let auditEventRefusal = RecordError(.unprocessable, .forbidden,
                                                "AuditEvents are written by this server's audit log, not through the API",
                                                at: ["resourceType"])
@@ -214,9 +221,6 @@ public final class CareRecord: Sendable {
         if let type, let declared = object["resourceType"]?.stringValue, declared != type {
             throw RecordError(.invalid, .invalid, "the resourceType in the body does not match the URL", at: ["resourceType"])
         }
-        // The audit log is the server's own record of what was done (`AuditChain`); an
-        // AuditEvent from outside would read as one of its entries.
-        if object["resourceType"]?.stringValue == "AuditEvent" { throw Self.auditEventRefusal }
         let issues = validator.validate(json)
         if issues.contains(where: { $0.severity == .error || $0.severity == .fatal }) {
             throw RecordError(.invalid, issues)

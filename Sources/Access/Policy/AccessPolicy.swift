@@ -28,7 +28,7 @@ public struct AccessPolicy: Sendable {
         for (code, row) in file.roles {
             guard Role.named(code) != nil else { throw AccessPolicyError("'\(code.prefix(40))' is not a known role") }
             roles[code] = RolePolicy(read: try Self.types(row.read, of: code, "read"), write: try Self.types(row.write, of: code, "write"),
-                                     readsWholeAuditLog: row.readsWholeAuditLog ?? false)
+                                     readsWholeAuditLog: row.readsWholeAuditLog ?? false, rateLimited: row.rateLimited ?? true)
         }
         let missing = Role.all.map(\.code).filter { roles[$0] == nil }
         guard missing.isEmpty else { throw AccessPolicyError("the policy has no row for \(missing.joined(separator: ", "))") }
@@ -72,6 +72,7 @@ public struct AccessPolicy: Sendable {
         let read: [String]
         let write: [String]
         let readsWholeAuditLog: Bool?
+        let rateLimited: Bool?
     }
 }
 
@@ -95,11 +96,15 @@ public struct RolePolicy: Sendable {
     public let write: Types
     /// Whether it reads the audit log about anyone (a person always reads their own).
     public let readsWholeAuditLog: Bool
+    /// Whether its users are held to the per-user request rate (`serve --user-rate`); systems
+    /// (integrations, imports) are not, their volume being their job.
+    public let rateLimited: Bool
 
-    public init(read: Types, write: Types, readsWholeAuditLog: Bool = false) {
+    public init(read: Types, write: Types, readsWholeAuditLog: Bool = false, rateLimited: Bool = true) {
         self.read = read
         self.write = write
         self.readsWholeAuditLog = readsWholeAuditLog
+        self.rateLimited = rateLimited
     }
 
     static let nothing = RolePolicy(read: .some([]), write: .some([]))

@@ -66,7 +66,7 @@ enum StandardAccessPolicy {
         },
         "person": {"read": ["*"], "write": ["QuestionnaireResponse", "Goal", "Consent", "Communication"]},
         "carer": {"read": ["*"], "write": ["QuestionnaireResponse", "Goal", "Communication"]},
-        "system": {"read": ["*"], "write": ["*"], "readsWholeAuditLog": true}
+        "system": {"read": ["*"], "write": ["*"], "readsWholeAuditLog": true, "rateLimited": false}
       }
     }
     """#

@@ -18,7 +18,7 @@ struct AuditMiddleware: RouterMiddleware {
     let record: CareRecord
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method == .get || request.method == .head, AuthenticationMiddleware.openPaths.contains(request.uri.path) {
+        if AuthenticationMiddleware.isOpen(request) {
             return try await next(request, context)
         }
         let asked = AuditedInteraction(method: request.method, path: request.uri.path)
@@ -32,13 +32,12 @@ struct AuditMiddleware: RouterMiddleware {
         } catch {
             // Only errors outside /fhir get here (the OperationOutcome middleware answers
             // those under it); the security headers middleware makes their answer.
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            try await record.audit(audit.entry(status: status, at: RecordEnvironment.wallClock()))
+            try await record.audit(audit.entry(status: (error as? any HTTPResponseError)?.status.code ?? 500))
             throw error
         }
         if audit.isRecordedWithWrite, response.status.code < 400 { return response }
         do {
-            try await record.audit(audit.entry(status: response.status.code, at: RecordEnvironment.wallClock()))
+            try await record.audit(audit.entry(status: response.status.code))
         } catch {
             context.logger.error("an audit entry could not be written; the answer is withheld",
                                  metadata: ["error": "\(String(reflecting: type(of: error)))"])

@@ -17,7 +17,7 @@ struct AuditedInteraction {
     static let keptLength = 2048
 
     init(method: HTTPRequest.Method, path: String) {
-        let segments = path.split(separator: "/").dropFirst().map(String.init)
+        let segments = Array(path.split(separator: "/").dropFirst())
         func entity(_ count: Int) -> [AuditEntity] {
             guard segments.count >= 2 else { return [] }
             let version = count == 4 ? Int(segments[3]) : nil

@@ -26,8 +26,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     static let openPaths: Set<String> = ["/health", "/fhir/metadata"]
 
+    /// Whether `request` is one anyone may make (and no audit entry records).
+    static func isOpen(_ request: Request) -> Bool {
+        (request.method == .get || request.method == .head) && openPaths.contains(request.uri.path)
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method == .get || request.method == .head, Self.openPaths.contains(request.uri.path) {
+        if Self.isOpen(request) {
             return try await next(request, context)
         }
         let verified: Result<Principal, TokenRejection>
@@ -41,7 +46,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         case .success(let principal):
             RequestAudit.current?.identify(AuditAgent(user: principal.user, organisation: principal.organisation,
                                                       role: principal.role.code, patient: principal.patient))
-            if principal.role.code != "system", !users.allow(principal.user) { return Self.throttled() }
+            if principal.policy.rateLimited, !users.allow(principal.user) { return Self.throttled() }
             var context = context
             context.principal = principal
             return try await next(request, context)

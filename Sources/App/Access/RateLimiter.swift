@@ -41,11 +41,10 @@ final class RateLimiter: Sendable {
     }
 }
 
-/// The rates `AuthenticationMiddleware` holds callers to. Systems (integrations, imports)
-/// are not limited: their volume is their job, and their tokens are issued to machines the
-/// deployment runs.
+/// The rates `AuthenticationMiddleware` holds callers to; which roles are held is the access
+/// policy's (`RolePolicy.rateLimited`: not systems in the standard table).
 public struct RateLimits: Sendable {
-    /// Per user of a valid token (not `system`).
+    /// Per user of a valid token whose role is rate-limited.
     public var userPerSecond: Double
     public var userBurst: Int
     /// Per client address, for requests without a valid token.

@@ -7,7 +7,7 @@ import Hummingbird
 /// ("who has looked at my record"), newest first, paged by `_page`; `GET /fhir/AuditEvent/N`
 /// one entry. The person reads their own report with a patient token; a privacy officer or a
 /// system reads anyone's. The log is written by the server alone: AuditEvents cannot be
-/// created, changed or deleted through the API (`CareRecord.validated` refuses the type).
+/// created, changed or deleted through the API (`RecordWriter` refuses the type).
 extension FHIRController {
     static let maximumAuditCount = 200
 
@@ -30,10 +30,7 @@ extension FHIRController {
                 }
                 count = min(number, Self.maximumAuditCount)
             case "_page":
-                guard let cursor = Int64(value), cursor > 0 else {
-                    throw FHIRError(.badRequest, .value, "_page is not a page this server gave out", at: ["_page"])
-                }
-                before = cursor
+                before = try pageCursor(value)
             case "_format":
                 continue
             default:

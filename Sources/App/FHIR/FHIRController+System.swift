@@ -20,6 +20,15 @@ extension FHIRController {
         return try await history(.system, request: request)
     }
 
+    /// The `_page` cursor of a next link this server gave out (history, the audit log): a
+    /// position in a sequence, newest first.
+    func pageCursor(_ value: String) throws -> Int64 {
+        guard let cursor = Int64(value), cursor > 0 else {
+            throw FHIRError(.badRequest, .value, "_page is not a page this server gave out", at: ["_page"])
+        }
+        return cursor
+    }
+
     /// History at any level: `_since`, `_count`, and the `_page` cursor of the next link.
     func history(_ scope: HistoryQuery.Scope, request: Request) async throws -> Response {
         var query = HistoryQuery(scope: scope)
@@ -36,10 +45,7 @@ extension FHIRController {
                 }
                 query.count = min(count, HistoryQuery.maximumCount)
             case "_page":
-                guard let cursor = Int64(value), cursor > 0 else {
-                    throw FHIRError(.badRequest, .value, "_page is not a page this server gave out", at: ["_page"])
-                }
-                query.before = cursor
+                query.before = try pageCursor(value)
             case "_format":
                 continue
             default:

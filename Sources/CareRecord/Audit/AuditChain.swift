@@ -26,15 +26,11 @@ enum AuditChain {
 
     /// Appends `entries` to the log in `connection`'s write transaction, numbering and chaining
     /// them after the last entry; the caller holds the writer's lock, so the chain is serial.
-    /// Returns them numbered.
-    @discardableResult
-    static func append(_ entries: [AuditEntry], on connection: any SQLConnection) throws -> [AuditEntry] {
-        guard !entries.isEmpty else { return [] }
+    static func append(_ entries: [AuditEntry], on connection: any SQLConnection) throws {
+        guard !entries.isEmpty else { return }
         let tail = try connection.fetchOne("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
         var sequence = tail?[0].int64 ?? 0
         var previous = tail?[1].bytes ?? origin
-        var numbered: [AuditEntry] = []
-        numbered.reserveCapacity(entries.count)
         var eventRows: [[SQLValue]] = []
         var entityRows: [[SQLValue]] = []
         for var entry in entries {
@@ -45,11 +41,9 @@ enum AuditChain {
             for (position, entity) in entry.entities.enumerated() {
                 entityRows.append(AuditRows.entity(entity, sequence: sequence, position: position))
             }
-            numbered.append(entry)
         }
         try insert(eventRows, into: "audit_event", columns: AuditRows.eventColumns, on: connection)
         try insert(entityRows, into: "audit_entity", columns: AuditRows.entityColumns, on: connection)
-        return numbered
     }
 
     /// On SQLite one cached single-row INSERT stepped per row through the C API

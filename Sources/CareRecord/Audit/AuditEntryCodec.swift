@@ -27,6 +27,27 @@ enum AuditEntryCodec {
         }
     }
 
+    /// `entry` after its length, as a file of many holds it (`AuditJournal`).
+    static func encodeFramed(_ entry: AuditEntry, into bytes: inout [UInt8]) {
+        let start = bytes.count
+        append(0, to: &bytes)
+        encode(entry, into: &bytes)
+        withUnsafeBytes(of: Int64(bytes.count - start - 8).bigEndian) { length in
+            bytes.replaceSubrange(start..<start + 8, with: length)
+        }
+    }
+
+    /// The entry framed at `offset` (moved past it), nil if the bytes end before it does or
+    /// do not hold exactly one (a record cut short by a crash mid-write).
+    static func decodeFramed(_ bytes: [UInt8], at offset: inout Int) -> AuditEntry? {
+        var reader = Reader(bytes: bytes, offset: offset)
+        guard let length = reader.integer(), length >= 0, reader.offset + Int(length) <= bytes.count else { return nil }
+        var start = reader.offset
+        guard let entry = decode(bytes, at: &start), start == reader.offset + Int(length) else { return nil }
+        offset = start
+        return entry
+    }
+
     /// The entry encoded from `offset` (moved past it), nil if the bytes end before it does
     /// or do not hold one.
     static func decode(_ bytes: [UInt8], at offset: inout Int) -> AuditEntry? {
@@ -49,7 +70,7 @@ enum AuditEntryCodec {
                           address: address, path: path, query: query, detail: detail, entities: entities)
     }
 
-    static func append(_ value: Int64, to bytes: inout [UInt8]) {
+    private static func append(_ value: Int64, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 

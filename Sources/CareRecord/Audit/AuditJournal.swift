@@ -2,11 +2,11 @@ import Foundation
 import NIOConcurrencyHelpers
 
 /// Where a SQLite record's audit entries of reads and refusals wait, on disk, until they are
-/// loaded into the log in large batches. A request's entry is written here (one `write` for
-/// every entry waiting, `AuditBatches`) before its answer leaves: from then on the kernel
-/// holds it, so a crash of the server does not lose it, as a commit with SQLite's
-/// `synchronous=NORMAL` is not lost; committing each read's entry to the database instead
-/// halved the reads a server answers (each commit rewrites whole pages of the log's tables).
+/// loaded into the log in large batches. A request's entry is written here (one `write`, on
+/// the request's own thread) before its answer leaves: from then on the kernel holds it, so
+/// a crash of the server does not lose it, as a commit with SQLite's `synchronous=NORMAL` is
+/// not lost; committing each read's entry to the database instead halved the reads a server
+/// answers (each commit rewrites whole pages of the log's tables).
 ///
 /// The journal is a folder beside the store (`record.sqlite-audit`) of segment files, one
 /// written at a time by each process, each held under an exclusive `flock` while its process
@@ -46,15 +46,7 @@ final class AuditJournal: Sendable {
     func append(_ entries: [AuditEntry]) throws {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.count * 320)
-        for entry in entries {
-            // The length first, filled in once the entry is encoded after it.
-            let start = bytes.count
-            AuditEntryCodec.append(0, to: &bytes)
-            AuditEntryCodec.encode(entry, into: &bytes)
-            withUnsafeBytes(of: Int64(bytes.count - start - 8).bigEndian) { length in
-                bytes.replaceSubrange(start..<start + 8, with: length)
-            }
-        }
+        for entry in entries { AuditEntryCodec.encodeFramed(entry, into: &bytes) }
         try current.withLockedValue { segment in
             try Self.write(bytes, to: segment.descriptor, path: segment.path)
             segment.entries += entries
@@ -99,15 +91,7 @@ final class AuditJournal: Sendable {
             let bytes = (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? []
             var entries: [AuditEntry] = []
             var offset = 0
-            while offset + 8 <= bytes.count {
-                var length: Int64 = 0
-                for byte in bytes[offset..<offset + 8] { length = length << 8 | Int64(byte) }
-                var start = offset + 8
-                guard length >= 0, start + Int(length) <= bytes.count,
-                      let entry = AuditEntryCodec.decode(bytes, at: &start), start == offset + 8 + Int(length) else { break }
-                entries.append(entry)
-                offset = start
-            }
+            while let entry = AuditEntryCodec.decodeFramed(bytes, at: &offset) { entries.append(entry) }
             return (entries, path, descriptor)
         }
     }

@@ -71,7 +71,8 @@ public final class RequestAudit: Sendable {
 
     /// The entry for the request as it ended with `status`, its notes and `written` (what a
     /// write touched) as its entities.
-    public func entry(status: Int, at recorded: FHIRInstant, written: [AuditEntity] = []) -> AuditEntry {
+    public func entry(status: Int, at recorded: FHIRInstant = RecordEnvironment.wallClock(),
+                      written: [AuditEntity] = []) -> AuditEntry {
         state.withLockedValue { state in
             var entities = state.entities
             var noted = state.noted

@@ -34,6 +34,12 @@ final class SearchContext: Sendable {
         }
     }
 
+    /// The parameter numbers whose reference rows put a resource of `types` (by type, the
+    /// compartment's codes) in a patient's compartment, types in name order.
+    func compartmentPIDs(_ types: [String: [String]]) -> [Int64] {
+        types.sorted { $0.key < $1.key }.flatMap { type, codes in codes.flatMap { ids.pids(type, $0) } }
+    }
+
     /// The index table a parameter type's rows live in; nil for `special`, which has none.
     static func table(for type: SearchParameterType) -> String? {
         SearchIndexTable(type)?.name

@@ -138,8 +138,7 @@ struct RecordWriter {
 
     private func append(_ resource: JSONObject?, key: ResourceKey, version: Int, after current: CurrentVersion?,
                         method: WriteMethod, created: Bool, indexed: ResourceIndex? = nil) throws -> StoredVersion {
-        // Every version passes here, from a bundle or a patch too: none may pose as the
-        // server's audit log (`CareRecord.validated` refuses it earlier for most writes).
+        // Every version passes here: none may pose as the server's audit log.
         if key.type == "AuditEvent" { throw CareRecord.auditEventRefusal }
         // lastUpdated never goes backwards for one resource, whatever the wall clock does.
         var now = environment.now()

@@ -148,7 +148,7 @@ struct EverythingReader {
 
     /// The compartment's parameter numbers of `types`, as SQL constants.
     private func compartmentPIDs(_ types: [String: [String]]) -> String {
-        let numbers = types.sorted(by: { $0.key < $1.key }).flatMap { type, codes in codes.flatMap { context.ids.pids(type, $0) } }
+        let numbers = context.compartmentPIDs(types)
         return numbers.isEmpty ? "NULL" : numbers.map(String.init).joined(separator: ", ")
     }
 

@@ -1,4 +1,5 @@
 import Access
+import CareRecord
 import Logging
 
 /// Everything the server needs to start, with its defaults in one place. The command line
@@ -23,11 +24,14 @@ public struct AppConfiguration: Sendable {
     public var policy: AccessPolicy
     /// Requests a second each user, and each client without a valid token, may make.
     public var rateLimits: RateLimits
+    /// What joins a member of staff to a person, for the roles the policy holds to it
+    /// (`CareRelationships`; `joinedup serve --relationships FILE`).
+    public var relationships: CareRelationships
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "joinedup.sqlite",
                 readReplica: String? = nil, logLevel: Logger.Level = .info, maxBodyBytes: Int = 64 << 20,
                 maxJSONDepth: Int = 64, keys: String = "joinedup-keys.json", policy: AccessPolicy = .standard,
-                rateLimits: RateLimits = RateLimits()) {
+                rateLimits: RateLimits = RateLimits(), relationships: CareRelationships = .standard) {
         self.host = host
         self.port = port
         self.database = database
@@ -38,5 +42,6 @@ public struct AppConfiguration: Sendable {
         self.keys = keys
         self.policy = policy
         self.rateLimits = rateLimits
+        self.relationships = relationships
     }
 }

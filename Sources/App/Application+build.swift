@@ -50,7 +50,8 @@ public func buildRouter(record: CareRecord, configuration: AppConfiguration,
     // At router level, so that URLs no route matches also answer with an OperationOutcome.
     router.add(middleware: FHIROutcomeMiddleware(pathPrefix: "/fhir"))
     // Before every route: no route runs for a request without a valid token but the open ones.
-    router.add(middleware: AuthenticationMiddleware(keys: keys, policy: configuration.policy, limits: configuration.rateLimits))
+    router.add(middleware: AuthenticationMiddleware(keys: keys, policy: configuration.policy, limits: configuration.rateLimits,
+                                                      relationships: configuration.relationships))
     router.get("/health") { _, _ in "ok" }
     FHIRController(record: record, limits: RequestLimits(configuration)).register(on: router.group("fhir"))
     return router

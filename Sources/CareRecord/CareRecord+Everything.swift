@@ -66,15 +66,18 @@ extension CareRecord {
             }
             patientID = found[0].key.id
         }
+        // A viewer held to relationships sees a person's `$everything` only if they may see
+        // the person, and only what in it they may see (a resource naming someone else too).
+        try await requireVisible(ResourceKey("Patient", patientID))
         let context = search
         let request = EverythingQuery(patient: patientID, since: since, types: types, count: count, after: cursor?.rid ?? 0)
         if case .postgres(let database) = engine {
             let page = try await database.readSnapshot { snapshot in
                 try await EverythingReader.run(request, context: context) { try await snapshot.fetchAll($0.sql, $0.arguments) }
             }
-            return (page, applied)
+            return (try await visibleOnly(page), applied)
         }
         let page = try await read { connection in try EverythingReader.run(request, context: context, on: connection) }
-        return (page, applied)
+        return (try await visibleOnly(page), applied)
     }
 }

@@ -2,13 +2,20 @@ import FHIR
 import Storage
 
 extension CareRecord {
-    /// One page of history for a resource, a type, or the whole system, newest first.
+    /// One page of history for a resource, a type, or the whole system, newest first. A
+    /// viewer held to their relationships (`RecordViewer`) reads the history of a resource
+    /// they may see, never of a whole type or the system, which would reach every person's
+    /// record.
     public func history(_ query: HistoryQuery) async throws -> HistoryPage {
         if case .instance(let key) = query.scope {
             let exists = try await read { connection in
                 try connection.fetchOne("SELECT 1 FROM resource WHERE type = ? AND id = ?", [.text(key.type), .text(key.id)]) != nil
             }
             if !exists { throw RecordError(.notFound, .notFound, "no \(key.type) with this id") }
+            try await requireVisible(key)
+        } else if RecordViewer.current != nil {
+            throw RecordError(.forbidden, .forbidden, "the history of a whole type or of the record reaches every person's record; "
+                              + "read the history of a resource you may see instead")
         }
         return try await read { connection in
             var sql = "SELECT \(RecordReads.versionColumns), type, id FROM resource_version WHERE 1 = 1"

@@ -4,18 +4,22 @@ import Storage
 
 extension CareRecord {
     /// The current version of `key`.
-    /// - Throws: `RecordError` `.notFound`, or `.gone` when its current version is a deletion.
+    /// - Throws: `RecordError` `.notFound` (also when the request's viewer may not see it), or
+    ///   `.gone` when its current version is a deletion.
     public func read(_ key: ResourceKey) async throws -> StoredVersion {
         let stored = try await readVersion(key, nil)
         guard let stored else { throw RecordError(.notFound, .notFound, "no \(key.type) with this id") }
+        try await requireVisible(key)
         if stored.isDeletion { throw RecordError(.gone, .deleted, "this \(key.type) has been deleted") }
         return stored
     }
 
-    /// One version of `key`; a deletion version answers `.gone`.
+    /// One version of `key`; a deletion version answers `.gone`. Whether the request's viewer
+    /// may see it is judged by the resource as it is now.
     public func read(_ key: ResourceKey, version: Int) async throws -> StoredVersion {
         let stored = try await readVersion(key, version)
         guard let stored else { throw RecordError(.notFound, .notFound, "no such version of this \(key.type)") }
+        try await requireVisible(key)
         if stored.isDeletion { throw RecordError(.gone, .deleted, "this version records a deletion") }
         return stored
     }

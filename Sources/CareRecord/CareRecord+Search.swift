@@ -29,13 +29,14 @@ extension CareRecord {
     /// transaction, or on PostgreSQL, for a search that includes nothing, one statement
     /// (`SearchExecutor.runsWithoutTransaction`; an estimated total is then counted apart).
     public func search(_ request: SearchRequest) async throws -> (query: SearchQuery, page: SearchPage) {
-        let query = try parseSearch(request)
+        let query = try await parseSearch(request)
         return (query, try await search(query))
     }
 
     /// A search parsed and checked, not yet run: what access control looks at first
     /// (`typesRead`).
-    public func parseSearch(_ request: SearchRequest) throws -> SearchQuery {
+    public func parseSearch(_ request: SearchRequest) async throws -> SearchQuery {
+        try await identify()
         let parser = SearchQueryParser(context: search, clock: environment.now, baseURL: request.baseURL)
         return try parser.search(types: request.types, parameters: request.parameters, strict: request.strict,
                                  compartment: request.compartment)
@@ -69,6 +70,7 @@ extension CareRecord {
 
     /// The live resources matching a conditional query, current versions, in `rid` order.
     public func search(_ query: ConditionalQuery, limit: Int) async throws -> [StoredVersion] {
+        try await identify()
         let parsed = try SearchQueryParser(context: search, clock: environment.now).conditional(query)
         let context = search
         return try await read { connection in
@@ -80,6 +82,7 @@ extension CareRecord {
 
     /// How many live resources match a conditional query.
     public func count(matching query: ConditionalQuery) async throws -> Int {
+        try await identify()
         let parsed = try SearchQueryParser(context: search, clock: environment.now).conditional(query)
         let context = search
         return try await read { connection in

@@ -175,20 +175,34 @@ public final class CareRecord: Sendable {
         let environment = environment
         let search = search
         let audit = RequestAudit.current
+        try await identify()
+        // The engines run the body on threads of their own, outside this task: the viewer is
+        // bound again there, for the searches a write makes (conditions, bundle entries).
+        let viewer = RecordViewer.current
+        let filter = currentVisibility()
         switch engine {
         case .sqlite(let database):
             return try await database.pool.write { db in
-                let result = try body(Self.writer(db, environment: environment, search: search))
-                try Self.audit(result, of: audit, on: SQLiteConnection(db), at: RecordEnvironment.wallClock())
-                return result
+                try RecordViewer.$current.withValue(viewer) {
+                    var writer = Self.writer(db, environment: environment, search: search)
+                    writer.visibility = filter.map(WriteVisibility.init)
+                    let result = try body(writer)
+                    try writer.visibility?.checkWritten(in: writer.transaction)
+                    try Self.audit(result, of: audit, on: SQLiteConnection(db), at: RecordEnvironment.wallClock())
+                    return result
+                }
             }
         case .postgres(let database):
             return try await database.write { connection in
-                let transaction = SQLRecordTransaction(connection: connection, search: search, clock: environment.now)
-                let result = try body(RecordWriter(transaction: transaction, environment: environment))
-                try transaction.finish()
-                try Self.audit(result, of: audit, on: connection, at: RecordEnvironment.wallClock())
-                return result
+                try RecordViewer.$current.withValue(viewer) {
+                    let transaction = SQLRecordTransaction(connection: connection, search: search, clock: environment.now)
+                    let visibility = filter.map(WriteVisibility.init)
+                    let result = try body(RecordWriter(transaction: transaction, environment: environment, visibility: visibility))
+                    try transaction.finish()
+                    try visibility?.checkWritten(in: transaction)
+                    try Self.audit(result, of: audit, on: connection, at: RecordEnvironment.wallClock())
+                    return result
+                }
             }
         }
     }

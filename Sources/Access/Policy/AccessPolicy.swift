@@ -28,7 +28,8 @@ public struct AccessPolicy: Sendable {
         for (code, row) in file.roles {
             guard Role.named(code) != nil else { throw AccessPolicyError("'\(code.prefix(40))' is not a known role") }
             roles[code] = RolePolicy(read: try Self.types(row.read, of: code, "read"), write: try Self.types(row.write, of: code, "write"),
-                                     readsWholeAuditLog: row.readsWholeAuditLog ?? false, rateLimited: row.rateLimited ?? true)
+                                     readsWholeAuditLog: row.readsWholeAuditLog ?? false, rateLimited: row.rateLimited ?? true,
+                                     heldToRelationships: row.heldToRelationships ?? false)
         }
         let missing = Role.all.map(\.code).filter { roles[$0] == nil }
         guard missing.isEmpty else { throw AccessPolicyError("the policy has no row for \(missing.joined(separator: ", "))") }
@@ -73,6 +74,7 @@ public struct AccessPolicy: Sendable {
         let write: [String]
         let readsWholeAuditLog: Bool?
         let rateLimited: Bool?
+        let heldToRelationships: Bool?
     }
 }
 
@@ -99,12 +101,19 @@ public struct RolePolicy: Sendable {
     /// Whether its users are held to the per-user request rate (`serve --user-rate`); systems
     /// (integrations, imports) are not, their volume being their job.
     public let rateLimited: Bool
+    /// Whether its users see a person's record only while they have a care relationship with
+    /// the person (a care team, an open episode, referral or task, registration) or have
+    /// broken the glass: clinical and care staff. The relationships themselves are the care
+    /// record's table (`CareRelationships`).
+    public let heldToRelationships: Bool
 
-    public init(read: Types, write: Types, readsWholeAuditLog: Bool = false, rateLimited: Bool = true) {
+    public init(read: Types, write: Types, readsWholeAuditLog: Bool = false, rateLimited: Bool = true,
+                heldToRelationships: Bool = false) {
         self.read = read
         self.write = write
         self.readsWholeAuditLog = readsWholeAuditLog
         self.rateLimited = rateLimited
+        self.heldToRelationships = heldToRelationships
     }
 
     static let nothing = RolePolicy(read: .some([]), write: .some([]))

@@ -5,22 +5,26 @@
 /// care plan and what keeps a person safe (allergies, medicines, conditions); finance reads
 /// what charging needs and no clinical data; commissioners and analysts see services and
 /// measures, no person's record (a pseudonymised view is to come); privacy officers read the
-/// audit log. The person and their carer read their own record (their scopes keep them to
+/// audit log. Clinical, care and finance staff are held to their care relationships
+/// (`heldToRelationships`): they see a person's record only while they have one, or have
+/// broken the glass. The person and their carer read their own record (their scopes keep them to
 /// it). What a token may do is this row and its scopes together.
 enum StandardAccessPolicy {
     static let json = #"""
     {
-      "version": "2026-11-25",
+      "version": "2026-11-26",
       "roles": {
-        "gp": {"read": ["*"], "write": ["*"]},
-        "nurse": {"read": ["*"], "write": ["*"]},
-        "hospital-clinician": {"read": ["*"], "write": ["*"]},
+        "gp": {"read": ["*"], "write": ["*"], "heldToRelationships": true},
+        "nurse": {"read": ["*"], "write": ["*"], "heldToRelationships": true},
+        "hospital-clinician": {"read": ["*"], "write": ["*"], "heldToRelationships": true},
         "discharge-coordinator": {
+          "heldToRelationships": true,
           "read": ["*"],
           "write": ["Encounter", "EpisodeOfCare", "CarePlan", "CareTeam", "Goal", "ServiceRequest", "Task", "Communication",
                     "CommunicationRequest", "Appointment", "Flag", "DocumentReference", "QuestionnaireResponse", "Observation"]
         },
         "social-worker": {
+          "heldToRelationships": true,
           "read": ["Patient", "RelatedPerson", "Person", "Practitioner", "PractitionerRole", "Organization", "Location",
                    "HealthcareService", "CareTeam", "CarePlan", "Goal", "EpisodeOfCare", "Encounter", "Condition",
                    "AllergyIntolerance", "MedicationStatement", "MedicationRequest", "Medication", "Flag", "ServiceRequest",
@@ -31,11 +35,13 @@ enum StandardAccessPolicy {
                     "GuidanceResponse"]
         },
         "occupational-therapist": {
+          "heldToRelationships": true,
           "read": ["*"],
           "write": ["Encounter", "CareTeam", "CarePlan", "Goal", "Observation", "Procedure", "Device", "DeviceRequest",
                     "ServiceRequest", "Task", "Communication", "QuestionnaireResponse", "DocumentReference"]
         },
         "care-provider": {
+          "heldToRelationships": true,
           "read": ["Patient", "RelatedPerson", "Practitioner", "PractitionerRole", "Organization", "Location",
                    "HealthcareService", "CareTeam", "CarePlan", "Goal", "Condition", "AllergyIntolerance", "Medication",
                    "MedicationStatement", "MedicationRequest", "MedicationAdministration", "Flag", "Task", "Communication",
@@ -44,6 +50,7 @@ enum StandardAccessPolicy {
                     "QuestionnaireResponse"]
         },
         "finance-officer": {
+          "heldToRelationships": true,
           "read": ["Patient", "RelatedPerson", "Organization", "Practitioner", "Location", "HealthcareService", "EpisodeOfCare",
                    "Coverage", "Account", "ChargeItem", "ChargeItemDefinition", "Invoice", "Claim", "ClaimResponse",
                    "ExplanationOfBenefit", "PaymentNotice", "PaymentReconciliation", "Contract", "QuestionnaireResponse"],

@@ -16,9 +16,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let tokens: VerifiedTokens
     let users: RateLimiter
     let anonymous: RateLimiter
+    let relationships: CareRelationships
 
-    init(keys: @escaping @Sendable () -> KeySet, policy: AccessPolicy, limits: RateLimits = RateLimits()) {
+    init(keys: @escaping @Sendable () -> KeySet, policy: AccessPolicy, limits: RateLimits = RateLimits(),
+         relationships: CareRelationships = .standard) {
         self.keys = keys
+        self.relationships = relationships
         tokens = VerifiedTokens(policy: policy)
         users = RateLimiter(perSecond: limits.userPerSecond, burst: limits.userBurst)
         anonymous = RateLimiter(perSecond: limits.anonymousPerSecond, burst: limits.anonymousBurst)
@@ -49,6 +52,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
             if principal.policy.rateLimited, !users.allow(principal.user) { return Self.throttled() }
             var context = context
             context.principal = principal
+            // Staff held to their care relationships see, for the whole request, only the
+            // records of people they have one with (`RecordViewer`, enforced in the record's
+            // SQL). Patient tokens are kept to their own patient by the routes.
+            if principal.policy.heldToRelationships, !principal.isPatientScoped {
+                let viewer = RecordViewer(user: principal.user, organisation: principal.organisation, relationships: relationships)
+                return try await RecordViewer.$current.withValue(viewer) { try await next(request, context) }
+            }
             return try await next(request, context)
         case .failure(let rejection):
             if !anonymous.allow(context.remoteAddress?.ipAddress ?? "unknown") { return Self.throttled() }

@@ -79,7 +79,7 @@ extension FHIRController {
         }
         let searchRequest = SearchRequest(types: types, parameters: parameters, strict: handlingIsStrict(request),
                                           compartment: compartment, baseURL: base(request))
-        let query = try record.parseSearch(searchRequest)
+        let query = try await record.parseSearch(searchRequest)
         if try confinedPatient(context) != nil {
             // The compartment keeps the matches to the patient; a chain or `_has` would read
             // other resources to decide them, which a patient token is not yet offered.

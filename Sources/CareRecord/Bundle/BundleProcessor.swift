@@ -178,7 +178,8 @@ struct BundleProcessor {
         case .instance(let key), .version(let key, _):
             var version: Int?
             if case .version(_, let number) = request.target { version = number }
-            guard let stored = try transaction.version(key, version) else {
+            guard let stored = try transaction.version(key, version),
+                  try writer.visibility.map({ try transaction.visible([key], $0.filter).contains(key) }) ?? true else {
                 throw RecordError(.notFound, .notFound, "no \(key.type) with this id")
             }
             guard let body = stored.body else { throw RecordError(.gone, .deleted, "this \(key.type) has been deleted") }

@@ -3,6 +3,7 @@ extension RecordError.Kind {
     public var status: (code: Int, reason: String) {
         switch self {
         case .invalid: (400, "Bad Request")
+        case .forbidden: (403, "Forbidden")
         case .notFound: (404, "Not Found")
         case .notSupported: (400, "Bad Request")
         case .conflict: (409, "Conflict")

@@ -9,6 +9,8 @@ public struct RecordError: Error, Sendable, CustomStringConvertible {
         case invalid
         /// Valid FHIR that a rule of this server refuses (422).
         case unprocessable
+        /// What the request's viewer may not do, whatever the resource (403).
+        case forbidden
         /// No such resource (404).
         case notFound
         /// The resource was deleted (410).

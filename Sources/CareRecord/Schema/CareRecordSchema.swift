@@ -75,5 +75,7 @@ public enum CareRecordSchema {
         Migration("2026-11-26-covering-value-indexes-v1", sql: "", postgres: CareRecordPostgresSchema.coveringValueIndexes),
         // The audit log, append-only and hash-chained (`AuditSchema`, `AuditChain`).
         Migration("2026-11-27-audit-v1", sql: AuditSchema.sqlite, postgres: AuditSchema.postgres),
+        // Break-glass grants, append-only (`AccessGrantSchema`).
+        Migration("2026-11-28-access-grant-v1", sql: AccessGrantSchema.sqlite, postgres: AccessGrantSchema.postgres),
     ]
 }

@@ -122,6 +122,11 @@ struct SQLRecordTransaction: StoreTransaction {
     /// sending often keeps the server busy beside this thread.
     static let maximumPendingBytes = 1 << 20
 
+    func visible(_ keys: [ResourceKey], _ filter: VisibilityFilter) throws -> Set<ResourceKey> {
+        try finish()
+        return try CareRecord.visible(keys, filter, on: connection)
+    }
+
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String] {
         try finish()
         try indexesUp()

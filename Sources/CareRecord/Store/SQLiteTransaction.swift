@@ -78,6 +78,10 @@ struct SQLiteTransaction: StoreTransaction {
         return rid
     }
 
+    func visible(_ keys: [ResourceKey], _ filter: VisibilityFilter) throws -> Set<ResourceKey> {
+        try CareRecord.visible(keys, filter, on: SQLiteConnection(db))
+    }
+
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String] {
         // A bulk load into an empty store runs with the value indexes down. A search inside it
         // (a conditional reference or create) would then read whole tables, once for each

@@ -17,6 +17,8 @@ protocol StoreTransaction {
     /// Ids of live resources matching the search `query`, at most `limit` of them (two are
     /// enough to tell "one" from "several"). A search that is not valid throws `RecordError`.
     func matches(_ query: ConditionalQuery, limit: Int) throws -> [String]
+    /// Which of `keys` `filter`'s viewer may see, as the transaction has left them.
+    func visible(_ keys: [ResourceKey], _ filter: VisibilityFilter) throws -> Set<ResourceKey>
     /// Runs `body` so that its writes are undone if it throws, leaving earlier work intact.
     func isolated<T>(_ body: () throws -> T) throws -> T
 }

@@ -6,6 +6,8 @@ import FHIR
 struct RecordWriter {
     let transaction: any StoreTransaction
     let environment: RecordEnvironment
+    /// The viewer's sight, when the write is made for one (`WriteVisibility`).
+    var visibility: WriteVisibility? = nil
 
     /// Creates `resource` under `id` (or a new server id), as version 1. `indexed`, when
     /// given, is what the search index gets from the resource, computed ahead, outside the
@@ -140,6 +142,10 @@ struct RecordWriter {
                         method: WriteMethod, created: Bool, indexed: ResourceIndex? = nil) throws -> StoredVersion {
         // Every version passes here: none may pose as the server's audit log.
         if key.type == "AuditEvent" { throw CareRecord.auditEventRefusal }
+        if let visibility {
+            if let current, !current.deleted { try visibility.checkReplacing(key, in: transaction) }
+            if resource != nil { visibility.wrote(key) }
+        }
         // lastUpdated never goes backwards for one resource, whatever the wall clock does.
         var now = environment.now()
         if let current, current.lastUpdated > now { now = current.lastUpdated }

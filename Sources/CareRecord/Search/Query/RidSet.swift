@@ -24,6 +24,10 @@ indirect enum RidSet: Sendable {
     /// Resources of `type` that some resource in `sources` points at through one of `pids`:
     /// reverse chaining (`_has`).
     case referencedBy(type: String, pids: [Int64], sources: RidSet)
+    /// The resources of the set that a viewer may see (`VisibilityFilter`), `condition`
+    /// being its test over the resource row `v`: what a chain or `_has` reads inside a
+    /// search kept to a viewer's sight.
+    case visible(RidSet, condition: String, arguments: [SQLValue])
 
     /// The SELECT, appending its arguments to `arguments`.
     func sql(_ arguments: inout [SQLValue]) -> String {
@@ -72,6 +76,10 @@ indirect enum RidSet: Sendable {
                 SELECT h.rid FROM resource h WHERE h.type = ? AND h.deleted = 0 AND h.id IN (SELECT ref.target_id \
                 FROM search_reference ref WHERE ref.pid \(Self.inList(pids.count)) AND (ref.target_type || '') = ? AND ref.rid IN (\(inner)))
                 """
+        case .visible(let set, let condition, let values):
+            let inner = set.sql(&arguments)
+            arguments += values
+            return "SELECT v.rid FROM resource v WHERE v.rid IN (\(inner)) AND \(condition)"
         }
     }
 
@@ -100,6 +108,10 @@ indirect enum RidSet: Sendable {
                 AND ref.target_id = (SELECT t.id FROM resource t WHERE t.rid = \(column)) \
                 AND ref.pid \(Self.inList(pids.count)) AND \(test)\(Self.perCandidate))
                 """
+        case .visible(let set, let condition, let values):
+            let test = set.contains(column, &arguments)
+            arguments += values
+            return "(\(test) AND EXISTS (SELECT 1 FROM resource v WHERE v.rid = \(column) AND \(condition)))"
         default:
             return "\(column) IN (\(sql(&arguments)))"
         }

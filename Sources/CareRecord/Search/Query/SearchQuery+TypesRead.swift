@@ -29,6 +29,7 @@ extension RidSet {
         switch self {
         case .referencing, .referencedBy: true
         case .union(let sets), .intersection(let sets): sets.contains(where: \.chains)
+        case .visible(let set, _, _): set.chains
         case .rows, .resources, .fullText: false
         }
     }
@@ -61,6 +62,8 @@ extension RidSet {
             read.insert(type)
             read.formUnion(pids.compactMap(ids.type(of:)))
             sources.collectTypes(into: &read, ids)
+        case .visible(let set, _, _):
+            set.collectTypes(into: &read, ids)
         }
     }
 }

@@ -25,6 +25,9 @@ public struct SearchQuery: Sendable {
     /// The persons whose rows alone can match (`PersonRestriction`), on PostgreSQL when a
     /// parameter names the patients (`patient=`, a patient compartment).
     var persons: PersonRestriction = .none
+    /// What the viewer may see (`VisibilityFilter`), when a `RecordViewer` asked: its test is
+    /// one of the clauses, and included resources are held to it too.
+    var visibility: VisibilityFilter? = nil
 }
 
 extension SearchQuery {
@@ -32,7 +35,7 @@ extension SearchQuery {
     func with(clauses: [SearchClause]) -> SearchQuery {
         SearchQuery(types: types, clauses: clauses, sort: sort, count: count, total: total, summary: summary,
                     elements: elements, includes: includes, revIncludes: revIncludes, cursor: cursor, ignored: ignored,
-                    applied: applied, persons: persons)
+                    applied: applied, persons: persons, visibility: visibility)
     }
 }
 

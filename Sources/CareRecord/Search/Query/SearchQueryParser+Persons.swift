@@ -61,7 +61,8 @@ extension SearchQuery {
         }
         return SearchQuery(types: types, clauses: clauses, sort: sort.map { $0.restricted(to: persons) },
                            count: count, total: total, summary: summary, elements: elements, includes: includes,
-                           revIncludes: revIncludes, cursor: cursor, ignored: ignored, applied: applied, persons: persons)
+                           revIncludes: revIncludes, cursor: cursor, ignored: ignored, applied: applied, persons: persons,
+                           visibility: visibility)
     }
 }
 
@@ -95,7 +96,7 @@ extension RidSet {
                        arguments: arguments + persons.arguments)
         case .union(let sets): .union(sets.map { $0.restricted(to: persons) })
         case .intersection(let sets): .intersection(sets.map { $0.restricted(to: persons) })
-        case .fullText, .referencing, .referencedBy: self
+        case .fullText, .referencing, .referencedBy, .visible: self
         }
     }
 }

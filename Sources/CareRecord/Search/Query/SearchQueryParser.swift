@@ -40,7 +40,7 @@ struct SearchQueryParser {
             }
             try addFilter(parameter, to: &builder)
         }
-        return builder.build(count: 2, engine: context.engine)
+        return builder.build(count: 2, engine: context.engine).visibleToCurrentViewer(context)
     }
 
     /// A search of `types` (one for a type search; several or none, meaning all, for a system
@@ -66,6 +66,7 @@ struct SearchQueryParser {
             try addFilter(parameter, to: &builder)
         }
         return try results.finish(builder).restricted(builder.patients, on: context.engine, driver: builder.patientsClause)
+            .visibleToCurrentViewer(context)
     }
 
     /// Resources in the compartment of `owner` (`Patient/123/Observation`): those whose

@@ -53,10 +53,12 @@ struct SearchIncludes {
         round += 1
         added = []
         var statement: [(sql: String, arguments: [SQLValue])] = []
+        let visibility = query.visibility
         func close() {
             guard !statement.isEmpty else { return }
-            pending.append(SearchStatements.Statement(sql: Self.withVersions(statement.map(\.sql)),
-                                                      arguments: statement.flatMap(\.arguments)))
+            var arguments = statement.flatMap(\.arguments)
+            let sql = Self.withVersions(statement.map(\.sql), restriction: .none, visibility: visibility, arguments: &arguments)
+            pending.append(SearchStatements.Statement(sql: sql, arguments: arguments))
             statement = []
         }
         for part in parts {
@@ -92,21 +94,20 @@ struct SearchIncludes {
     /// Each part keeps its first `includeLimit` rids (a page shows no more than that in all), so
     /// that a page whose matches refer to or from a hundred thousand resources reads the
     /// bodies of a bounded number.
-    static func withVersions(_ parts: [String]) -> String {
-        var none: [SQLValue] = []
-        return withVersions(parts, restriction: .none, arguments: &none)
-    }
-
-    /// `withVersions(_:)` reading only the rows of `restriction`'s persons, its arguments
-    /// appended to `arguments` (after the parts').
-    static func withVersions(_ parts: [String], restriction: PersonRestriction, arguments: inout [SQLValue]) -> String {
+    ///
+    /// It reads only the rows of `restriction`'s persons and, with a `visibility`, only what
+    /// its viewer may see; their arguments are appended to `arguments` (after the parts').
+    static func withVersions(_ parts: [String], restriction: PersonRestriction, visibility: VisibilityFilter? = nil,
+                             arguments: inout [SQLValue]) -> String {
+        let persons = restriction.test("t", "v", arguments: &arguments)
+        let seen = visibility.map { " AND " + $0.condition("t", &arguments) } ?? ""
         let numbered = parts.enumerated().map {
             "SELECT \($0.offset) AS n, rid FROM (\($0.element) ORDER BY 1 LIMIT \(SearchExecutor.includeLimit)) AS p\($0.offset)"
         }
         return """
             SELECT i.n, t.rid, t.type, t.id, \(RecordReads.joinedVersionColumns) FROM (\(numbered.joined(separator: " UNION ALL "))) AS i \
             JOIN resource t ON t.rid = i.rid JOIN resource_version v ON v.seq = t.seq \
-            WHERE TRUE\(restriction.test("t", "v", arguments: &arguments)) ORDER BY i.n, t.rid
+            WHERE TRUE\(persons)\(seen) ORDER BY i.n, t.rid
             """
     }
 

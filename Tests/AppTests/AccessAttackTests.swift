@@ -12,7 +12,9 @@ extension FHIRServerTests {
     /// (404, no matches), and nothing is written.
     @Suite("Access: tokens and scopes under attack")
     struct AccessAttackTests {
-        /// Two people with an observation each, written with the system token.
+        /// Two people with an observation each, written with the system token, both with an
+        /// episode open at the organisation of the tests' staff tokens (A81001), so that what
+        /// these tests try is the scopes (relationships are `RelationshipAttackTests`').
         struct Area {
             let alice: String
             let bob: String
@@ -23,6 +25,8 @@ extension FHIRServerTests {
         func area(_ client: FHIRClient) async throws -> Area {
             let alice = try await client.create(Mock.patient(family: "Ashworth"))
             let bob = try await client.create(Mock.patient(family: "Bramley"))
+            try await client.openEpisode(for: alice)
+            try await client.openEpisode(for: bob)
             return Area(alice: alice, bob: bob,
                         aliceObservation: try await client.create(Mock.observation(subject: "Patient/\(alice)", text: "Pulse")),
                         bobObservation: try await client.create(Mock.observation(subject: "Patient/\(bob)", text: "Pulse")))
@@ -152,18 +156,18 @@ extension FHIRServerTests {
 
         @Test func writesThatSearchNeedSearchOnWhatTheySearch() async throws {
             try await TestServer.run { client, record in
-                _ = try await area(client)
+                let area = try await area(client)
                 let before = try await record.allVersions().count
                 let writer = client.as(try client.token(scope: "user/Observation.write user/Observation.read"))
                 // A conditional reference is a search of Patients: it would tell whether one
                 // named Ashworth exists.
                 let probe = Mock.observation(subject: "Patient?name=Ashworth")
                 try expectOutcome(try await writer.post("/fhir/Observation", probe), .forbidden)
-                try expectOutcome(try await writer.post("/fhir/Observation", Mock.observation(subject: "Patient/x"),
+                try expectOutcome(try await writer.post("/fhir/Observation", Mock.observation(subject: "Patient/\(area.alice)"),
                                                         headers: [HTTPField.Name("If-None-Exist")!: "subject:Patient.name=Ashworth"]), .forbidden)
                 // A transaction is refused whole, naming the entry the token does not allow.
                 let bundle = Mock.bundle("transaction", [
-                    Mock.entry("POST", "Observation", resource: Mock.observation(subject: "Patient/x")),
+                    Mock.entry("POST", "Observation", resource: Mock.observation(subject: "Patient/\(area.alice)")),
                     Mock.entry("POST", "Patient", resource: Mock.patient()),
                 ])
                 try expectOutcome(try await writer.post("/fhir", bundle), .forbidden, code: "forbidden", expression: "Bundle.entry[1]")
@@ -178,10 +182,10 @@ extension FHIRServerTests {
                 // A patch answers with the resource and its `test`s say what it holds, so it
                 // needs read; a copy or move could carry a conditional reference into place.
                 let updater = client.as(try client.token(scope: "user/Observation.cu"))
-                try expectOutcome(try await updater.patch("/fhir/Observation/\(try await writer.create(Mock.observation(subject: "Patient/x")))", []),
+                try expectOutcome(try await updater.patch("/fhir/Observation/\(try await writer.create(Mock.observation(subject: "Patient/\(area.alice)")))", []),
                                   .forbidden)
                 let patchWriter = client.as(try client.token(scope: "user/Observation.cru"))
-                let target = try await client.create(Mock.observation(subject: "Patient/x"))
+                let target = try await client.create(Mock.observation(subject: "Patient/\(area.alice)"))
                 try expectOutcome(try await patchWriter.patch("/fhir/Observation/\(target)",
                                                               [["op": "copy", "from": "/code/text", "path": "/subject/reference"]]), .forbidden)
                 try expectOutcome(try await patchWriter.patch("/fhir/Observation/\(target)",
@@ -193,7 +197,7 @@ extension FHIRServerTests {
                 #expect(try await record.allVersions().count == before + 2, "nothing was written but the two set up")
 
                 // What the token allows goes through.
-                #expect(try await writer.post("/fhir/Observation", Mock.observation(subject: "Patient/x")).status == .created)
+                #expect(try await writer.post("/fhir/Observation", Mock.observation(subject: "Patient/\(area.alice)")).status == .created)
             }
         }
 

@@ -17,11 +17,13 @@ extension FHIRServerTests {
             try await TestServer.run { client, record in
                 let alice = try await client.create(Mock.patient(family: "Ashworth"))
                 let bob = try await client.create(Mock.patient(family: "Bramley"))
+                // Dr Jones's practice (A81001) has Alice's episode open.
+                try await client.openEpisode(for: alice)
                 let pulse = try await client.create(Mock.observation(subject: "Patient/\(alice)"))
                 // Each create recorded itself, with its write.
                 let setUp = try await record.auditLog()
-                #expect(setUp.map(\.interaction) == ["create", "create", "create"])
-                #expect(setUp.map(\.status) == [201, 201, 201])
+                #expect(setUp.map(\.interaction) == Array(repeating: "create", count: 5))
+                #expect(setUp.map(\.status) == Array(repeating: 201, count: 5))
                 #expect(setUp.last?.entities == [AuditEntity("Observation", pulse, version: 1)])
                 #expect(setUp.last?.agent.user == "test-system" && setUp.last?.agent.role == "system")
                 let start = try #require(setUp.last?.sequence)
@@ -63,6 +65,8 @@ extension FHIRServerTests {
                 let alice = try await client.create(Mock.patient(family: "Ashworth"))
                 let bob = try await client.create(Mock.patient(family: "Bramley"))
                 let pulse = try await client.create(Mock.observation(subject: "Patient/\(alice)"))
+                try await client.openEpisode(for: alice)
+                try await client.openEpisode(for: bob)
                 let gp = client.as(try client.token(role: "gp", organisation: "A81001", scope: "user/*.read", user: "dr-jones"))
                 #expect(try await gp.get("/fhir/Observation/\(pulse)").status == .ok)
                 #expect(try await gp.get("/fhir/Patient/\(bob)").status == .ok)
@@ -73,7 +77,8 @@ extension FHIRServerTests {
                 #expect(report.status == .ok, "\(report.text)")
                 let entries = try report.json()["entry"]?.elements.compactMap { $0["resource"] } ?? []
                 let users = entries.map { $0["agent"]?[0]?["who"]?["identifier"]?["value"]?.stringValue }
-                #expect(users == ["dr-jones", "test-system", "test-system"], "newest first: the GP's read, then the writes")
+                #expect(users == ["dr-jones", "test-system", "test-system", "test-system"],
+                        "newest first: the GP's read, then the writes: her episode, her observation, herself")
                 let read = try #require(entries.first)
                 #expect(read["resourceType"] == "AuditEvent" && read["action"] == "R" && read["outcome"] == "0")
                 #expect(read["subtype"]?[0]?["code"] == "read")
@@ -90,7 +95,7 @@ extension FHIRServerTests {
                 let bobsReport = try await officer.get("/fhir/AuditEvent?patient=\(bob)")
                 let bobsUsers = try bobsReport.json()["entry"]?.elements.compactMap { $0["resource"]?["agent"]?[0]?["who"]?["identifier"]?["value"]?.stringValue }
                 #expect(bobsReport.status == .ok)
-                #expect(bobsUsers == ["dr-jones", "test-system"], "the GP's read, then the create")
+                #expect(bobsUsers == ["dr-jones", "test-system", "test-system"], "the GP's read, then his episode and his create")
                 let byID = try await officer.get("/fhir/AuditEvent/1")
                 #expect(byID.status == .ok)
                 #expect(try byID.json()["id"] == "1")

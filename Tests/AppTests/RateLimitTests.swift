@@ -19,6 +19,7 @@ extension FHIRServerTests {
         @Test func aUserPastTheirRateIsHeldBackAndNoOneElseIs() async throws {
             try await TestServer.run(rateLimits: Self.limits) { client, record in
                 let patient = try await client.create(Mock.patient())
+                try await client.openEpisode(for: patient)
                 let busy = client.as(try client.token(scope: "user/*.read", user: "busy"))
                 for _ in 0..<5 { #expect(try await busy.get("/fhir/Patient/\(patient)").status == .ok) }
                 let held = try await busy.get("/fhir/Patient/\(patient)")

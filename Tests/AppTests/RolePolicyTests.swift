@@ -19,12 +19,14 @@ extension FHIRServerTests {
                 let coverage = try await client.create(["resourceType": "Coverage", "status": "active",
                                                         "beneficiary": ["reference": .string("Patient/\(alice)")],
                                                         "payor": [["reference": .string("Patient/\(alice)")]]])
+                // The council (X24) has Alice's social care episode open: its staff are joined to her.
+                try await client.openEpisode(for: alice, organisation: "X24")
                 let finance = client.as(try client.token(role: "finance-officer", organisation: "X24", scope: "user/*.*", user: "fo-1"))
                 #expect(try await finance.get("/fhir/Coverage/\(coverage)").status == .ok)
                 #expect(try await finance.get("/fhir/Patient/\(alice)").status == .ok)
                 let refused = try await finance.get("/fhir/Observation/\(pulse)")
                 let outcome = try expectOutcome(refused, .forbidden, code: "forbidden")
-                #expect(outcome["issue"]?[0]?["diagnostics"] == "the finance-officer role may not read Observation (access policy 2026-11-25)")
+                #expect(outcome["issue"]?[0]?["diagnostics"] == "the finance-officer role may not read Observation (access policy 2026-11-26)")
                 #expect(try await finance.get("/fhir/Observation?subject=Patient/\(alice)").status == .forbidden)
                 #expect(try await finance.get("/fhir/Patient?_has:Observation:subject:code=x").status == .forbidden)
                 #expect(try await finance.get("/fhir/Patient/\(alice)/$everything").status == .forbidden)
@@ -40,7 +42,7 @@ extension FHIRServerTests {
                                                                                                    "payor": [["reference": .string("Patient/\(alice)")]]]),
                                                          Mock.entry("POST", "Observation", resource: Mock.observation(subject: "Patient/\(alice)"))])
                 _ = try expectOutcome(try await finance.post("/fhir", bundle), .forbidden, code: "forbidden", expression: "Bundle.entry[1]")
-                #expect(try await record.allVersions().count == 3)
+                #expect(try await record.allVersions().count == 5)
 
                 let socialWorker = client.as(try client.token(role: "social-worker", organisation: "X24", scope: "user/*.*"))
                 #expect(try await socialWorker.post("/fhir/CarePlan", ["resourceType": "CarePlan", "status": "active", "intent": "plan",

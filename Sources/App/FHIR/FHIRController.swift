@@ -32,6 +32,8 @@ struct FHIRController: Sendable {
         group.get("AuditEvent/:id", use: auditRead)
         for method in [HTTPRequest.Method.post, .put, .delete] { group.on("AuditEvent", method: method, use: auditWrite) }
         for method in [HTTPRequest.Method.put, .patch, .delete] { group.on("AuditEvent/:id", method: method, use: auditWrite) }
+        group.get("$break-glass-grants", use: breakGlassGrants)
+        group.post(":type/:id/$break-glass", use: breakGlass)
         group.get(":type", use: search)
         group.post(":type/_search", use: searchPost)
         group.post(":type", use: create)

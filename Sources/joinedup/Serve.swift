@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A JSON file of what each role may read and write, replacing the standard table (`joinedup policy` prints it to start from).")
     var policy: String?
 
+    @Option(help: "A JSON file of what joins a member of staff to a person (care team, episode, referral, task...), replacing the standard table (`joinedup policy --relationships` prints it).")
+    var relationships: String?
+
     @Flag(help: "Serve a synthetic local area: generated and loaded on the first start, reused afterwards.")
     var demo = false
 
@@ -84,10 +87,17 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("--policy: \(error)")
         }
+        let careRelationships: CareRelationships
+        do {
+            careRelationships = try relationships.map { path throws(CareRelationshipsError) in try CareRelationships.load(from: path) } ?? .standard
+        } catch {
+            throw ValidationError("--relationships: \(error)")
+        }
         let configuration = AppConfiguration(host: host, port: port, database: database, readReplica: readReplica,
                                              logLevel: Logger.Level(rawValue: logLevel) ?? .info, maxBodyBytes: maxBodyBytes,
                                              maxJSONDepth: maxJSONDepth, keys: keys, policy: accessPolicy,
-                                             rateLimits: RateLimits(userPerSecond: userRate, userBurst: userBurst))
+                                             rateLimits: RateLimits(userPerSecond: userRate, userBurst: userBurst),
+                                             relationships: careRelationships)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.logLevel

@@ -29,6 +29,11 @@ struct AccessPolicyTests {
         #expect(!socialWorker.may(.create, "Observation") && !socialWorker.may(.read, "DiagnosticReport"))
         let analyst = try principal(role: "analyst")
         #expect(!analyst.may(.read, "Patient") && analyst.may(.read, "MeasureReport"))
+        // Clinical, care and finance staff see only the people they care for; systems, privacy
+        // officers and those who see no one's record are not held to relationships.
+        let held = Set(Role.all.filter { AccessPolicy.standard.policy(for: $0).heldToRelationships }.map(\.code))
+        #expect(held == ["gp", "nurse", "hospital-clinician", "discharge-coordinator", "social-worker", "occupational-therapist",
+                         "care-provider", "finance-officer"])
         let officer = try principal(role: "privacy-officer")
         #expect(officer.may(.search, "AuditEvent") && officer.policy.readsWholeAuditLog && !officer.may(.read, "Observation"))
         #expect(try !principal(role: "gp").policy.readsWholeAuditLog)

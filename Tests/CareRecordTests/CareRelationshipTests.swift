@@ -202,4 +202,26 @@ struct CareRelationshipTests {
         }
         #expect(try await area.ids("Patient", as: Self.gp) == ["alice"])
     }
+
+    /// A deployment's own table is checked whole, each fault named with its place.
+    @Test(arguments: [
+        ("\"type\": \"CareTeam\"", "\"type\": \"Team\"", "relationships[0]: 'Team' is not an R4 resource type"),
+        ("\"members\": [\"participant\"]", "\"members\": [\"nonsense\"]", "relationships[0].members: CareTeam has no search parameter 'nonsense'"),
+        ("\"members\": [\"participant\"]", "\"members\": [\"status\"]", "relationships[0].members: CareTeam 'status' is a token parameter, not a reference"),
+        ("\"statuses\": [\"proposed\", \"active\", \"suspended\"]", "\"statuses\": []", "relationships[0]: a status parameter needs the statuses"),
+        ("\"breakGlassMinutes\": 240", "\"breakGlassMinutes\": 0", "breakGlassMinutes is between 1 and 1440"),
+        ("\"type\": \"EpisodeOfCare\", \"patient\": \"patient\",", "\"type\": \"EpisodeOfCare\",", "relationships[1]: a rule on EpisodeOfCare names the parameter"),
+    ])
+    func aWrongTableIsRefusedWithAReason(change: (String, String, String)) throws {
+        let json = CareRelationships.standardJSON
+        #expect(json.contains(change.0), "the standard table has \(change.0)")
+        let broken = json.replacingOccurrences(of: change.0, with: change.1)
+        do {
+            _ = try CareRelationships(json: Data(broken.utf8))
+            Issue.record("accepted: \(change.1)")
+        } catch {
+            #expect(error.description.contains(change.2), "\(error.description)")
+        }
+        #expect(CareRelationships.standard.ruleNames.count == 6)
+    }
 }

@@ -77,6 +77,9 @@ public struct CareRelationships: Sendable {
         breakGlassSeconds = file.breakGlassMinutes * 60
     }
 
+    /// The rules' names, in the table's order.
+    public var ruleNames: [String] { rules.map(\.name) }
+
     /// The table in the file at `path`.
     public static func load(from path: String) throws(CareRelationshipsError) -> CareRelationships {
         let data: Data

@@ -5,8 +5,13 @@
 # release, imports the search benchmark's population (PATIENTS people, about 50 resources
 # each) into one SQLite file, then serves it with each build in turn, ROUNDS times
 # alternating, and reads patients by id with wrk (2 threads, CLIENTS connections, SECONDS s
-# each) with a system token. Prints each round and the medians. Any answer but 200 fails it.
-# Usage: scripts/bench-access.sh [patients]   Environment: BASE=1379dd0 ROUNDS=6 SECONDS_EACH=10 CLIENTS=64 PORT=18111
+# each). Prints each round and the medians. Any answer but 200 fails it.
+# ROLE=system (the default) reads every patient with a system token, which sees the whole
+# record; ROLE=gp reads, with the token of a GP of the first patient's practice, the patients
+# that practice manages (the base build reads the same ones): every read then also runs the
+# visibility test of care relationships (issue 6, part 3).
+# Usage: scripts/bench-access.sh [patients]
+# Environment: BASE=1379dd0 ROLE=system|gp ROUNDS=6 SECONDS_EACH=10 CLIENTS=64 PORT=18111
 set -euo pipefail
 cd "$(dirname "$0")/.."
 patients=${1:-1000}
@@ -15,6 +20,7 @@ rounds=${ROUNDS:-6}
 seconds=${SECONDS_EACH:-10}
 clients=${CLIENTS:-64}
 port=${PORT:-18111}
+role=${ROLE:-system}
 work=bench-access
 mkdir -p "$work"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -33,6 +39,22 @@ if [ ! -f "$store" ]; then
     "$new" import --database "$store" "$work/population-$patients.ndjson" | grep 'resources/s'
 fi
 write_read_urls "$patients" "$work/read.txt"
+if [ "$role" = gp ]; then
+    # The first practice's ODS code and its patients, asked of the store with the system token.
+    rm -rf "$work/gp.sqlite"*; cp "$store" "$work/gp.sqlite"
+    "$new" serve --database "$work/gp.sqlite" --keys "$work/keys.json" --port "$port" --log-level warning >/dev/null 2>&1 &
+    server=$!
+    wait_for_server "$port"
+    auth="Authorization: Bearer $JOINEDUP_TOKEN"
+    practice=$(curl -sf -H "$auth" "http://127.0.0.1:$port/fhir/Patient/bp-0000000" | python3 -c 'import json,sys; print(json.load(sys.stdin)["managingOrganization"]["reference"])')
+    ods=$(curl -sf -H "$auth" "http://127.0.0.1:$port/fhir/$practice" | python3 -c 'import json,sys; print(json.load(sys.stdin)["identifier"][0]["value"])')
+    curl -sf -H "$auth" "http://127.0.0.1:$port/fhir/Patient?organization=$practice&_count=1000&_elements=id" \
+        | python3 -c 'import json,sys; [print("/fhir/Patient/" + e["resource"]["id"] + "\t0") for e in json.load(sys.stdin).get("entry", [])]' >"$work/read.txt"
+    stop_server
+    echo "ROLE=gp: a GP of $ods reads its $(wc -l <"$work/read.txt") patients"
+    JOINEDUP_TOKEN=$("$new" token --keys "$work/keys.json" --user bench-gp --role gp --org "$ods" --scope 'user/*.read' --minutes 1440)
+    export JOINEDUP_TOKEN
+fi
 # Each build serves its own copy, made afresh: the new build adds the audit log's tables
 # (which the base build does not know) and fills them as it serves.
 for which in base new; do
@@ -42,7 +64,7 @@ for which in base new; do
     done
 done
 
-echo "== read by id, $patients patients, wrk -t2 -c$clients, ${seconds} s a round; base $base_rev against $(git rev-parse --short HEAD)"
+echo "== read by id as $role, $patients patients, wrk -t2 -c$clients, ${seconds} s a round; base $base_rev against $(git rev-parse --short HEAD)"
 describe_machine
 lua=scripts/bench-search/urls.lua
 results="$work/results.tsv"
@@ -50,7 +72,10 @@ results="$work/results.tsv"
 for round in $(seq "$rounds"); do
     for which in base new; do
         if [ "$which" = new ]; then
-            "$new" serve --database "$work/new.sqlite" --keys "$work/keys.json" --port "$port" --log-level warning >/dev/null 2>&1 &
+            # The per-user rate limit would answer a GP's 20,000 reads a second with 429s:
+            # what is measured is the enforcement of access, not the throttling.
+            "$new" serve --database "$work/new.sqlite" --keys "$work/keys.json" --port "$port" --log-level warning \
+                --user-rate 100000000 --user-burst 100000000 >/dev/null 2>&1 &
         else
             "$base" serve --database "$work/base.sqlite" --port "$port" --log-level warning >/dev/null 2>&1 &
         fi

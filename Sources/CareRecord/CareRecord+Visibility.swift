@@ -16,15 +16,27 @@ extension CareRecord {
     /// request: every entry point that filters calls it first.
     func identify() async throws {
         guard let viewer = RecordViewer.current, !viewer.isIdentified else { return }
+        if let known = viewerIdentities.identities(of: viewer) { return viewer.identified(as: known) }
         let context = search
-        viewer.identified(as: try await read { connection in try VisibilityFilter.identities(of: viewer, context: context, on: connection) })
+        let identities = try await readBeside { connection in try VisibilityFilter.identities(of: viewer, context: context, on: connection) }
+        viewerIdentities.remember(identities, of: viewer)
+        viewer.identified(as: identities)
+    }
+
+    /// `identify` on a connection already at hand (a read by id on SQLite).
+    func identify(_ viewer: RecordViewer, on connection: any SQLConnection) throws {
+        guard !viewer.isIdentified else { return }
+        if let known = viewerIdentities.identities(of: viewer) { return viewer.identified(as: known) }
+        let identities = try VisibilityFilter.identities(of: viewer, context: search, on: connection)
+        viewerIdentities.remember(identities, of: viewer)
+        viewer.identified(as: identities)
     }
 
     /// Throws "not found" unless the request's viewer, if any, may see `key`.
     func requireVisible(_ key: ResourceKey) async throws {
         try await identify()
         guard let filter = currentVisibility() else { return }
-        let seen = try await read { connection in try Self.visible([key], filter, on: connection) }
+        let seen = try await readBeside { connection in try Self.visible([key], filter, on: connection) }
         guard seen.contains(key) else { throw RecordError(.notFound, .notFound, "no \(key.type) with this id") }
     }
 
@@ -32,7 +44,7 @@ extension CareRecord {
     public func visible(_ keys: [ResourceKey]) async throws -> Set<ResourceKey> {
         try await identify()
         guard let filter = currentVisibility() else { return Set(keys) }
-        return try await read { connection in try Self.visible(keys, filter, on: connection) }
+        return try await readBeside { connection in try Self.visible(keys, filter, on: connection) }
     }
 
     /// Which of `keys` `filter`'s viewer may see, in one statement per type (and per

@@ -20,6 +20,8 @@ public final class CareRecord: Sendable {
     let currentReads: ReadCoalescer<ResourceKey, StoredVersion?>?
     /// Where audit entries of requests that wrote nothing go (`audit(_:)`).
     let auditSink: AuditSink
+    /// Who viewers held to relationships are in the record, for a few seconds (`ViewerIdentities`).
+    let viewerIdentities = ViewerIdentities()
 
     enum AuditSink: Sendable {
         /// A SQLite file's journal and its loader into the log.

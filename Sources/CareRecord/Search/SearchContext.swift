@@ -1,4 +1,6 @@
 import FHIR
+import Foundation
+import NIOConcurrencyHelpers
 import Storage
 
 /// What search needs about one store, made once when the record opens: the definitions, the
@@ -15,6 +17,9 @@ final class SearchContext: Sendable {
     /// (an alias, Encounter `patient`, by the parameters it reads, `subject`): whose record a
     /// resource is in (`PersonKey`, `$everything`).
     let patientCompartment: [String: [String]]
+    /// The SQL of care relationships' visibility tests on this store, by relationships table
+    /// (`VisibilitySQL.of`).
+    let visibilitySQL = NIOLockedValueBox<[UUID: VisibilitySQL]>([:])
 
     /// One indexer for every store a process opens: compiling its plans costs milliseconds
     /// (more in a debug build), which a server starting or a test opening stores should not repeat.

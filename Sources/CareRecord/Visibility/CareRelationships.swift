@@ -21,6 +21,8 @@ public struct CareRelationships: Sendable {
     let rules: [Rule]
     /// How long a break-glass grant lasts.
     public let breakGlassSeconds: Int
+    /// This table, as the key of its SQL made for a store (`VisibilitySQL`): copies share it.
+    let fingerprint = UUID()
 
     struct Rule: Sendable {
         let name: String

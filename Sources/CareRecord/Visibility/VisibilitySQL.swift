@@ -1,0 +1,115 @@
+import FHIR
+import Foundation
+import NIOConcurrencyHelpers
+import Storage
+
+/// The SQL of `VisibilityFilter` for one relationships table on one store, made once: the
+/// parameter numbers of every rule, and the text of each test by the alias it tests and the
+/// number of the viewer's identities, which is all the text depends on. Writing it afresh
+/// for every read (a hundred compartment parameters looked up and formatted, each rule's
+/// numbers) was a quarter of a server's time under reads by id; now a request only binds
+/// its values, and the text, the same each time, finds its prepared statement.
+final class VisibilitySQL: Sendable {
+    /// The rules that name the person by a parameter: their numbers, and each status rule's
+    /// statuses in the order the text binds them.
+    private let patientPIDs: [Int64]
+    private let memberPIDs: [Int64]
+    private let statusRules: [(pids: [Int64], statuses: [SQLValue])]
+    /// Patient-naming rules without a status (open whatever their state).
+    private let alwaysOpenPIDs: [Int64]
+    /// The Patient's own members (registration).
+    private let registrationPIDs: [Int64]
+    private let compartment: String
+    private let texts = NIOLockedValueBox<[String: String]>([:])
+
+    private init(_ relationships: CareRelationships, _ context: SearchContext) {
+        func pids(_ type: String, _ codes: [String]) -> [Int64] { codes.flatMap { context.ids.pids(type, $0) } }
+        let byParameter = relationships.rules.filter { $0.patient != nil }
+        patientPIDs = byParameter.flatMap { pids($0.type, [$0.patient!]) }
+        memberPIDs = byParameter.flatMap { pids($0.type, $0.members) }
+        statusRules = byParameter.compactMap { rule in
+            rule.status.map { (pids(rule.type, [$0]), rule.statuses.map { SearchKeyText.cap($0).sqlValue }) }
+        }
+        alwaysOpenPIDs = byParameter.filter { $0.status == nil }.flatMap { pids($0.type, [$0.patient!]) }
+        registrationPIDs = relationships.rules.filter { $0.patient == nil }.flatMap { pids($0.type, $0.members) }
+        compartment = VisibilityFilter.literals(context.compartmentPIDs(context.patientCompartment))
+    }
+
+    /// The one for `relationships` on the store of `context`, kept by the context (whose
+    /// parameter numbers it holds, and which it must not outlive).
+    static func of(_ relationships: CareRelationships, _ context: SearchContext) -> VisibilitySQL {
+        context.visibilitySQL.withLockedValue { made in
+            if let found = made[relationships.fingerprint] { return found }
+            let sql = VisibilitySQL(relationships, context)
+            made[relationships.fingerprint] = sql
+            return sql
+        }
+    }
+
+    private var byParameter: Bool { !patientPIDs.isEmpty && !memberPIDs.isEmpty }
+
+    /// The values `related` binds, in its text's order: the identities for registration,
+    /// the user and the time for grants, then the statuses and identities for the rules
+    /// naming the person.
+    func relatedArguments(who: [String], user: String, now: Int64, into arguments: inout [SQLValue]) {
+        if !registrationPIDs.isEmpty, !who.isEmpty { arguments += who.map(\.sqlValue) }
+        arguments += [user.sqlValue, now.sqlValue]
+        if byParameter, !who.isEmpty {
+            for rule in statusRules { arguments += rule.statuses }
+            arguments += who.map(\.sqlValue)
+        }
+    }
+
+    /// `VisibilityFilter.condition`'s text: `related` for the row itself if it is a Patient,
+    /// then for each patient its compartment names.
+    func condition(_ alias: String, whoCount: Int) -> String {
+        text("condition \(alias) \(whoCount)") {
+            """
+            ((\(alias).type = 'Patient' AND \(related("\(alias).id", whoCount: whoCount))) OR (\(alias).type <> 'Patient' \
+            AND NOT EXISTS (SELECT 1 FROM search_reference c WHERE c.rid = \(alias).rid AND c.pid \(compartment) \
+            AND ((c.target_type = 'Patient' AND NOT \(related("c.target_id", whoCount: whoCount))) \
+            OR (c.target_type = '' AND c.target_id LIKE '%/Patient/%')))))
+            """
+        }
+    }
+
+    /// The test that the viewer has a relationship with the Patient whose id is `patient`
+    /// (an SQL expression), or a grant for them that has not ended. Cheapest first: the
+    /// Patient's own registration (a seek or two), the grants, and last one probe of the
+    /// person's references for the rules naming the person by a parameter (a parameter
+    /// number belongs to one type, so the rules share it), each reference's status tested
+    /// before its members, since most of a person's encounters and episodes are closed (in
+    /// the other order, every finished encounter's providers were compared first).
+    func related(_ patient: String, whoCount: Int) -> String {
+        text("related \(patient) \(whoCount)") {
+            var tests: [String] = []
+            let who = RidSet.inList(whoCount)
+            if !registrationPIDs.isEmpty, whoCount > 0 {
+                tests.append("""
+                    EXISTS (SELECT 1 FROM resource rp JOIN search_reference rm ON rm.rid = rp.rid WHERE rp.type = 'Patient' \
+                    AND rp.id = \(patient) AND rp.deleted = 0 AND rm.pid \(VisibilityFilter.literals(registrationPIDs)) \
+                    AND (rm.target_type || '/' || rm.target_id) \(who))
+                    """)
+            }
+            tests.append("EXISTS (SELECT 1 FROM access_grant g WHERE g.patient = \(patient) AND g.user_id = ? AND g.expires > ?)")
+            if byParameter, whoCount > 0 {
+                let open = statusRules.map { "(rs.pid \(VisibilityFilter.literals($0.pids)) AND rs.code \(RidSet.inList($0.statuses.count)))" }
+                var status = open.isEmpty ? "FALSE" : "EXISTS (SELECT 1 FROM search_token rs WHERE rs.rid = rp.rid AND (\(open.joined(separator: " OR "))))"
+                if !alwaysOpenPIDs.isEmpty { status = "(rp.pid \(VisibilityFilter.literals(alwaysOpenPIDs)) OR \(status))" }
+                tests.append("""
+                    EXISTS (SELECT 1 FROM search_reference rp WHERE rp.target_type = 'Patient' AND rp.target_id = \(patient) \
+                    AND rp.pid \(VisibilityFilter.literals(patientPIDs)) AND \(status) AND EXISTS (SELECT 1 FROM search_reference rm \
+                    WHERE rm.rid = rp.rid AND rm.pid \(VisibilityFilter.literals(memberPIDs)) AND (rm.target_type || '/' || rm.target_id) \(who)))
+                    """)
+            }
+            return "(" + tests.joined(separator: " OR ") + ")"
+        }
+    }
+
+    private func text(_ key: String, _ make: () -> String) -> String {
+        if let found = texts.withLockedValue({ $0[key] }) { return found }
+        let made = make()
+        texts.withLockedValue { $0[key] = made }
+        return made
+    }
+}

@@ -57,8 +57,21 @@ extension SQLiteDatabase: SQLDatabase {
         try await pool.write { db in try body(SQLiteConnection(db)) }
     }
 
-    /// Runs `body` in a read-only snapshot.
+    /// Runs `body` in a read-only snapshot, on a thread of Dispatch's: the calling task
+    /// waits, no thread of its executor does.
+    ///
+    /// Not GRDB's async `read`, which keeps its reader until the awaiting task resumes, on one
+    /// of the executor's threads: a read by id takes a reader synchronously on those threads
+    /// (`CareRecord.readVersion`), and under 64 clients mixing searches and reads every
+    /// executor thread waited for a reader that only an executor thread could give back. The
+    /// server answered 66 requests and then nothing. Here the reader is given back when
+    /// `body` returns, whoever waits.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await pool.read { db in try body(SQLiteConnection(db)) }
+        let pool = pool
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try pool.read { db in try body(SQLiteConnection(db)) } })
+            }
+        }
     }
 }

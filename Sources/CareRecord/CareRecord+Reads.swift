@@ -102,10 +102,9 @@ extension CareRecord {
     }
 
     /// Runs `body`, a few quick statements, on SQLite on the calling thread without a
-    /// transaction (as a read by id is, `readVersion`), on PostgreSQL in a read snapshot.
-    /// For the reads a read by id makes beside itself (the visibility test): GRDB's async read
-    /// holds its connection until a task thread resumes, and with the task threads blocked in
-    /// `unsafeRead`, each waiting for a connection, a server under 64 clients stopped dead.
+    /// transaction (as a read by id is, `readVersion`), on PostgreSQL in a read snapshot:
+    /// for the reads a request makes beside its own (who a viewer is, the visibility test),
+    /// which the two thread hops of `read` would cost more than.
     func readBeside<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         switch engine {
         case .sqlite(let database): try Self.readNow(database.pool) { db in try body(SQLiteConnection(db)) }

@@ -12,15 +12,12 @@ extension CareRecord {
         }
     }
 
-    /// Reads who the request's viewer is in the record (`RecordViewer.identities`), once a
-    /// request: every entry point that filters calls it first.
+    /// Reads who the request's viewer is in the record (`RecordViewer.identities`), unless
+    /// known for this request or, for a few seconds, for this viewer (`ViewerIdentities`):
+    /// every entry point that filters calls it first.
     func identify() async throws {
         guard let viewer = RecordViewer.current, !viewer.isIdentified else { return }
-        if let known = viewerIdentities.identities(of: viewer) { return viewer.identified(as: known) }
-        let context = search
-        let identities = try await readBeside { connection in try VisibilityFilter.identities(of: viewer, context: context, on: connection) }
-        viewerIdentities.remember(identities, of: viewer)
-        viewer.identified(as: identities)
+        try await readBeside { connection in try self.identify(viewer, on: connection) }
     }
 
     /// `identify` on a connection already at hand (a read by id on SQLite).

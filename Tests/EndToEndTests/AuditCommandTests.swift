@@ -23,8 +23,12 @@ struct AuditCommandTests {
         let store = folder.path("record.sqlite")
         let keys = folder.path("keys.json")
         #expect(try await JoinedUpProcess.run(["keys", "new", "--keys", keys], in: folder.url).status == 0)
-        try Data(#"{"resourceType":"Patient","id":"ann","name":[{"family":"Ashworth"}]}"#.utf8 + [10])
-            .write(to: folder.url.appendingPathComponent("people.ndjson"))
+        // Ann is registered with Dr Jones's practice (A81001), so the GP may read her record.
+        let people = #"""
+            {"resourceType":"Organization","id":"practice","identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"A81001"}]}
+            {"resourceType":"Patient","id":"ann","name":[{"family":"Ashworth"}],"generalPractitioner":[{"reference":"Organization/practice"}]}
+            """#
+        try Data(people.utf8 + [10]).write(to: folder.url.appendingPathComponent("people.ndjson"))
         let imported = try await JoinedUpProcess.run(["import", "--database", store, folder.path("people.ndjson")], in: folder.url)
         #expect(imported.status == 0, "\(imported.errors)")
 

@@ -9,8 +9,9 @@ import NIOConcurrencyHelpers
 /// `$everything` and writes. A request without one sees the whole record, as systems and
 /// roles the policy does not hold to relationships do.
 ///
-/// One per request: who the viewer is in the record (`identities`) is read once, when the
-/// request first reaches the record (`CareRecord.identify`), and kept for the rest of it.
+/// One per request: who the viewer is in the record (`identities`) is read when the request
+/// first reaches the record (`CareRecord.identify`, or taken from `ViewerIdentities` if read
+/// in the last few seconds), and kept for the rest of it.
 public final class RecordViewer: Sendable {
     @TaskLocal public static var current: RecordViewer?
 

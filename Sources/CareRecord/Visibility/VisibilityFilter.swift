@@ -30,19 +30,11 @@ struct VisibilityFilter: Sendable {
         return shape.condition(alias, whoCount: who.count)
     }
 
-    /// The test that the viewer has a relationship with the Patient whose id is `patient`
-    /// (an SQL expression), or a grant for them that has not ended.
-    func related(_ patient: String, _ arguments: inout [SQLValue]) -> String {
-        let shape = VisibilitySQL.of(viewer.relationships, context)
-        let who = viewer.identities
-        shape.relatedArguments(who: who, user: viewer.user, now: now, into: &arguments)
-        return shape.related(patient, whoCount: who.count)
-    }
-
     /// Who the viewer is in the record, as `Type/id` texts: the Practitioners carrying their
     /// user id, the Organizations carrying their ODS code, and the standing teams (open
-    /// CareTeams about no one) either is a participant of. Read once a request
-    /// (`CareRecord.identify`), so that the visibility test binds a short list.
+    /// CareTeams about no one) either is a participant of. Read when a request first reaches
+    /// the record, unless read for the same viewer in the last few seconds
+    /// (`CareRecord.identify`, `ViewerIdentities`), so that the visibility test binds a short list.
     static func identities(of viewer: RecordViewer, context: SearchContext, on connection: any SQLConnection) throws -> [String] {
         let relationships = viewer.relationships
         func identified(_ type: String, _ systems: [String], _ value: String) throws -> [String] {

@@ -156,6 +156,21 @@ struct CareRelationshipTests {
             do { _ = try await area.record.delete(ResourceKey("Observation", "bob-pulse")); Issue.record("deleted Bob's") } catch let error as RecordError {
                 #expect(error.kind == .notFound)
             }
+            // Nor does anything about it answer first: a wrong If-Match (412 would say it
+            // exists, and its version), a patch's failing `test` (422 would say what it
+            // holds), an update that changes nothing (200 would hand it out).
+            let bobs = ResourceKey("Observation", "bob-pulse")
+            let probes: [() async throws -> Void] = [
+                { _ = try await area.record.update(try observation("bob-pulse", "bob"), key: bobs, ifMatch: 7) },
+                { _ = try await area.record.delete(bobs, ifMatch: 7) },
+                { _ = try await area.record.patch(bobs, with: try JSONPatch(json: try JSONParser().parse(#"[{"op":"test","path":"/status","value":"wrong"}]"#))) },
+                { _ = try await area.record.update(try JSONParser().parse(#"{"resourceType":"Observation","id":"bob-pulse","status":"final","code":{"text":"pulse"},"subject":{"reference":"Patient/bob"}}"#), key: bobs) },
+            ]
+            for (index, probe) in probes.enumerated() {
+                do { try await probe(); Issue.record("probe \(index) answered") } catch let error as RecordError {
+                    #expect(error.kind == .notFound, "probe \(index): \(error)")
+                }
+            }
             // Their own patient's: fine; moving it into someone else's record is not.
             _ = try await area.record.create(try observation("w", "alice"), type: "Observation")
             do { _ = try await area.record.update(try observation("alice-pulse", "bob"), key: ResourceKey("Observation", "alice-pulse")); Issue.record("moved Alice's to Bob") } catch let error as RecordError {

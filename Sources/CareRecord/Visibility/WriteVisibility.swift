@@ -11,16 +11,21 @@ import FHIR
 final class WriteVisibility {
     let filter: VisibilityFilter
     private var written: Set<ResourceKey> = []
+    /// Versions already found visible in this transaction.
+    private var replaceable: Set<ResourceKey> = []
 
     init(_ filter: VisibilityFilter) {
         self.filter = filter
     }
 
-    /// Before `key`'s live current version is replaced.
+    /// Before `key`'s live current version is replaced, or anything about it answered (the
+    /// writer asks as soon as it has found the version, and again when it appends).
     func checkReplacing(_ key: ResourceKey, in transaction: any StoreTransaction) throws {
+        guard !replaceable.contains(key) else { return }
         guard try transaction.visible([key], filter).contains(key) else {
             throw RecordError(.notFound, .notFound, "no \(key.type) with this id")
         }
+        replaceable.insert(key)
     }
 
     /// `key` was written with a body (not deleted).

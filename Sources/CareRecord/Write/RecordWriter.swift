@@ -46,6 +46,7 @@ struct RecordWriter {
                 indexed: ResourceIndex? = nil, conditionalReferences: Bool = true) throws -> WriteResult {
         let (resource, indexed) = conditionalReferences ? try resolvingReferences(resource, indexed: indexed) : (resource, indexed)
         let current = try transaction.current(key)
+        if let current, !current.deleted { try visibility?.checkReplacing(key, in: transaction) }
         if let ifMatch {
             guard let current, !current.deleted, current.version == ifMatch else {
                 throw RecordError(.versionConflict, .conflict,
@@ -93,6 +94,7 @@ struct RecordWriter {
             if ifMatch != nil { throw RecordError(.versionConflict, .conflict, "If-Match names a resource that does not exist") }
             return WriteResult(.nothingToDelete, nil)
         }
+        if !current.deleted { try visibility?.checkReplacing(key, in: transaction) }
         if let ifMatch, current.deleted || current.version != ifMatch {
             throw RecordError(.versionConflict, .conflict, "If-Match does not name the current version")
         }
@@ -108,6 +110,9 @@ struct RecordWriter {
             throw RecordError(.notFound, .notFound, "no \(key.type) with this id")
         }
         guard let body = current.body else { throw RecordError(.gone, .deleted, "this \(key.type) has been deleted") }
+        // Before anything of it answers: If-Match, a `test` operation or an unchanged body
+        // would each tell what it holds.
+        try visibility?.checkReplacing(key, in: transaction)
         if let ifMatch, ifMatch != current.version {
             throw RecordError(.versionConflict, .conflict, "If-Match does not name the current version")
         }

@@ -111,6 +111,9 @@ extension FHIRServerTests {
                 // A system is not held to relationships and has no glass to break.
                 _ = try expectOutcome(try await client.post("/fhir/Patient/\(area.bob)/$break-glass", reason("x")), .badRequest)
                 #expect(try await gp.get("/fhir/Patient/\(area.bob)").status == .notFound)
+                // A token that may not read Patients may not break the glass to one.
+                let narrow = client.as(try client.token(role: "gp", organisation: "A81001", scope: "user/Observation.read", user: "dr-jones"))
+                _ = try expectOutcome(try await narrow.post("/fhir/Patient/\(area.bob)/$break-glass", reason("x")), .forbidden)
 
                 let opened = try await gp.post("/fhir/Patient/\(area.bob)/$break-glass", reason("collapsed in clinic, no relationship on record"))
                 #expect(opened.status == .ok, "\(opened.text)")
@@ -136,6 +139,8 @@ extension FHIRServerTests {
                 let elsewhere = client.as(try client.token(role: "privacy-officer", organisation: "RR8", scope: "user/*.read", user: "ig-other"))
                 #expect(try await elsewhere.get("/fhir/$break-glass-grants").json()["parameter"]?.elements.isEmpty ?? true)
                 #expect(try await gp.get("/fhir/$break-glass-grants").status == .forbidden)
+                // A system, acting for no organisation, reviews every grant.
+                #expect(try await client.get("/fhir/$break-glass-grants").json()["parameter"]?.elements.count == 1)
             }
         }
     }

@@ -7,15 +7,17 @@ import Hummingbird
 /// holding `reason` opens that person's record to the user for the relationships'
 /// break-glass time (a member of staff held to relationships only; everyone else already sees
 /// what their role allows), and its audit entry carries the reason, so the access is flagged
-/// in the person's access report. `GET /fhir/$break-glass-grants` lists the grants of the
-/// privacy officer's organisation (every organisation's for a role that reads the whole
-/// audit log and acts for none), newest first, as Parameters.
+/// in the person's access report. `GET /fhir/$break-glass-grants` lists, for the roles that
+/// read the whole audit log, the grants of the reader's organisation (every organisation's
+/// for a system, which acts for none), newest first, as Parameters.
 extension FHIRController {
     @Sendable func breakGlass(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         let key = try resourceKey(context)
         guard key.type == "Patient" else { throw FHIRError(.notFound, .notSupported, "$break-glass is offered on Patient only") }
         let principal = try principal(context)
+        // Breaking the glass is reading the person's record: the token must allow that.
+        try authorise(context, .read, "Patient")
         guard let viewer = RecordViewer.current else {
             throw FHIRError(.badRequest, .businessRule,
                             "only staff held to care relationships break the glass: the \(principal.role.code) role's sight is not kept to them")
@@ -42,14 +44,14 @@ extension FHIRController {
     @Sendable func breakGlassGrants(_ request: Request, context: Context) async throws -> Response {
         try ContentNegotiation.checkAcceptable(request)
         let principal = try principal(context)
-        guard principal.role.code == "privacy-officer" || principal.policy.readsWholeAuditLog else {
+        guard principal.policy.readsWholeAuditLog else {
             throw FHIRError(.forbidden, .forbidden, "break-glass grants are for privacy officers to review")
         }
-        let organisation = principal.role.code == "privacy-officer" ? principal.organisation : nil
-        if principal.role.code == "privacy-officer", organisation == nil {
+        // Staff review their own organisation's grants; a system, acting for none, everyone's.
+        if principal.role.isStaff, principal.organisation == nil {
             throw FHIRError(.forbidden, .forbidden, "a privacy officer's token names their organisation (org)")
         }
-        let grants = try await record.accessGrants(organisation: organisation)
+        let grants = try await record.accessGrants(organisation: principal.role.isStaff ? principal.organisation : nil)
         RequestAudit.current?.note(grants.map { AuditEntity("Patient", $0.patient) })
         let parts: [JSON] = grants.map { grant in
             var part: [JSON] = [

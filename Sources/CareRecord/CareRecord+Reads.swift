@@ -43,7 +43,7 @@ extension CareRecord {
             let versionJoin = version == nil ? "v.seq = t.seq" : "v.type = t.type AND v.id = t.id AND v.version = ?"
             if let version { arguments.append(version.sqlValue) }
             arguments += [key.type.sqlValue, key.id.sqlValue]
-            let test = filter.condition("t", &arguments)
+            let test = filter.condition("t", &arguments, one: true)
             let sql = "SELECT \(RecordReads.joinedVersionColumns) FROM resource t JOIN resource_version v ON \(versionJoin) "
                 + "WHERE t.type = ? AND t.id = ? AND \(test)"
             return try connection.fetchOne(sql, arguments).map { RecordReads.storedVersion(key: key, row: $0, offset: 0) }

@@ -22,12 +22,24 @@ struct VisibilityFilter: Sendable {
     let now: Int64
 
     /// The test that the resource row `alias` (with `rid`, `type`, `id`) may be seen.
-    func condition(_ alias: String, _ arguments: inout [SQLValue]) -> String {
+    ///
+    /// For a statement that tests one resource (`one`: a read by id) each patient's
+    /// relationships are probed where the patient is named. For one that tests many (a
+    /// search's candidates, its includes) the patients the viewer is joined to are gathered
+    /// once, from the viewer's side, and each candidate's patients looked up in that set:
+    /// probed per candidate, a GP's search by a common code at 1,000 people took 163 ms,
+    /// every unrelated patient's encounters and episodes read for each of their observations.
+    func condition(_ alias: String, _ arguments: inout [SQLValue], one: Bool = false) -> String {
         let shape = VisibilitySQL.of(viewer.relationships, context)
         let who = viewer.identities
-        shape.relatedArguments(who: who, user: viewer.user, now: now, into: &arguments)
-        shape.relatedArguments(who: who, user: viewer.user, now: now, into: &arguments)
-        return shape.condition(alias, whoCount: who.count)
+        if one {
+            shape.relatedArguments(who: who, user: viewer.user, now: now, into: &arguments)
+            shape.relatedArguments(who: who, user: viewer.user, now: now, into: &arguments)
+            return shape.condition(alias, whoCount: who.count)
+        }
+        shape.relatedSetArguments(who: who, user: viewer.user, now: now, into: &arguments)
+        shape.relatedSetArguments(who: who, user: viewer.user, now: now, into: &arguments)
+        return shape.conditionBySet(alias, whoCount: who.count)
     }
 
     /// Who the viewer is in the record, as `Type/id` texts: the Practitioners carrying their

@@ -106,6 +106,59 @@ final class VisibilitySQL: Sendable {
         }
     }
 
+    /// The values `relatedSet` binds, in its text's order.
+    func relatedSetArguments(who: [String], user: String, now: Int64, into arguments: inout [SQLValue]) {
+        let pairs = who.flatMap { identity -> [SQLValue] in
+            let parts = identity.split(separator: "/", maxSplits: 1)
+            return [String(parts[0]).sqlValue, String(parts.count > 1 ? parts[1] : "").sqlValue]
+        }
+        if byParameter, !who.isEmpty {
+            arguments += pairs
+            for rule in statusRules { arguments += rule.statuses }
+        }
+        if !registrationPIDs.isEmpty, !who.isEmpty { arguments += pairs }
+        arguments += [user.sqlValue, now.sqlValue]
+    }
+
+    /// The ids of the Patients the viewer is joined to, as one SELECT that names no outer
+    /// column, so that the engines make it once per statement (SQLite an ephemeral index,
+    /// PostgreSQL a hashed subplan): from each of the viewer's identities through the index
+    /// by target, the open resources naming them as members and the patients those name;
+    /// the Patients registered with them; their grants not yet ended.
+    func relatedSet(whoCount: Int) -> String {
+        text("set \(whoCount)") {
+            var parts: [String] = []
+            let seeks = "(" + Array(repeating: "(rm.target_type = ? AND rm.target_id = ?)", count: whoCount).joined(separator: " OR ") + ")"
+            if byParameter, whoCount > 0 {
+                let open = statusRules.map { "(rs.pid \(VisibilityFilter.literals($0.pids)) AND rs.code \(RidSet.inList($0.statuses.count)))" }
+                var status = open.isEmpty ? "FALSE" : "EXISTS (SELECT 1 FROM search_token rs WHERE rs.rid = rm.rid AND (\(open.joined(separator: " OR "))))"
+                if !alwaysOpenPIDs.isEmpty {
+                    status = "(EXISTS (SELECT 1 FROM search_reference ra WHERE ra.rid = rm.rid AND ra.pid \(VisibilityFilter.literals(alwaysOpenPIDs))) OR \(status))"
+                }
+                parts.append("SELECT rp.target_id FROM search_reference rm JOIN search_reference rp ON rp.rid = rm.rid "
+                    + "WHERE \(seeks) AND rm.pid \(VisibilityFilter.literals(memberPIDs)) "
+                    + "AND rp.pid \(VisibilityFilter.literals(patientPIDs)) AND rp.target_type = 'Patient' AND \(status)")
+            }
+            if !registrationPIDs.isEmpty, whoCount > 0 {
+                parts.append("SELECT rp.id FROM search_reference rm JOIN resource rp ON rp.rid = rm.rid "
+                    + "WHERE \(seeks) AND rm.pid \(VisibilityFilter.literals(registrationPIDs)) AND rp.type = 'Patient' AND rp.deleted = 0")
+            }
+            parts.append("SELECT g.patient FROM access_grant g WHERE g.user_id = ? AND g.expires > ?")
+            return parts.joined(separator: " UNION ")
+        }
+    }
+
+    /// `condition` with each patient looked up in `relatedSet`.
+    func conditionBySet(_ alias: String, whoCount: Int) -> String {
+        text("set condition \(alias) \(whoCount)") {
+            let set = relatedSet(whoCount: whoCount)
+            return "((\(alias).type = 'Patient' AND \(alias).id IN (\(set))) OR (\(alias).type <> 'Patient' "
+                + "AND NOT EXISTS (SELECT 1 FROM search_reference c WHERE c.rid = \(alias).rid AND c.pid \(compartment) "
+                + "AND ((c.target_type = 'Patient' AND c.target_id NOT IN (\(set))) "
+                + "OR (c.target_type = '' AND c.target_id LIKE '%/Patient/%')))))"
+        }
+    }
+
     private func text(_ key: String, _ make: () -> String) -> String {
         if let found = texts.withLockedValue({ $0[key] }) { return found }
         let made = make()

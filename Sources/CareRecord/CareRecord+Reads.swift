@@ -34,11 +34,10 @@ extension CareRecord {
             try await requireVisible(key)
             return stored
         }
-        let context = search
         return try Self.readNow(database.pool) { db in
             let connection = SQLiteConnection(db)
             try identify(viewer, on: connection)
-            let filter = VisibilityFilter(viewer: viewer, context: context, now: RecordEnvironment.wallClock().millisecondsSince1970)
+            let filter = visibility(of: viewer)
             var arguments: [SQLValue] = []
             let versionJoin = version == nil ? "v.seq = t.seq" : "v.type = t.type AND v.id = t.id AND v.version = ?"
             if let version { arguments.append(version.sqlValue) }

@@ -7,9 +7,12 @@ import Storage
 extension CareRecord {
     /// The filter of the request's viewer, nil when there is none.
     func currentVisibility() -> VisibilityFilter? {
-        RecordViewer.current.map {
-            VisibilityFilter(viewer: $0, context: search, now: RecordEnvironment.wallClock().millisecondsSince1970)
-        }
+        RecordViewer.current.map(visibility(of:))
+    }
+
+    /// `viewer`'s filter on this store, now.
+    func visibility(of viewer: RecordViewer) -> VisibilityFilter {
+        VisibilityFilter(viewer: viewer, context: search, now: RecordEnvironment.wallClock().millisecondsSince1970)
     }
 
     /// Reads who the request's viewer is in the record (`RecordViewer.identities`), unless

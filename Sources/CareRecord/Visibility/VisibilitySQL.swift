@@ -15,8 +15,9 @@ final class VisibilitySQL: Sendable {
     private let patientPIDs: [Int64]
     private let memberPIDs: [Int64]
     private let statusRules: [(pids: [Int64], statuses: [SQLValue])]
-    /// Patient-naming rules without a status (open whatever their state).
-    private let alwaysOpenPIDs: [Int64]
+    /// The test that the resource of the patient reference `rp` is open: a status its rule
+    /// names, or a rule without a status. Binds each status rule's statuses, in turn.
+    private let open: String
     /// The Patient's own members (registration).
     private let registrationPIDs: [Int64]
     private let compartment: String
@@ -30,7 +31,11 @@ final class VisibilitySQL: Sendable {
         statusRules = byParameter.compactMap { rule in
             rule.status.map { (pids(rule.type, [$0]), rule.statuses.map { SearchKeyText.cap($0).sqlValue }) }
         }
-        alwaysOpenPIDs = byParameter.filter { $0.status == nil }.flatMap { pids($0.type, [$0.patient!]) }
+        let statuses = statusRules.map { "(rs.pid \(VisibilityFilter.literals($0.pids)) AND rs.code \(RidSet.inList($0.statuses.count)))" }
+        var open = statuses.isEmpty ? "FALSE" : "EXISTS (SELECT 1 FROM search_token rs WHERE rs.rid = rp.rid AND (\(statuses.joined(separator: " OR "))))"
+        let alwaysOpen = byParameter.filter { $0.status == nil }.flatMap { pids($0.type, [$0.patient!]) }
+        if !alwaysOpen.isEmpty { open = "(rp.pid \(VisibilityFilter.literals(alwaysOpen)) OR \(open))" }
+        self.open = open
         registrationPIDs = relationships.rules.filter { $0.patient == nil }.flatMap { pids($0.type, $0.members) }
         compartment = VisibilityFilter.literals(context.compartmentPIDs(context.patientCompartment))
     }
@@ -93,12 +98,9 @@ final class VisibilitySQL: Sendable {
             }
             tests.append("EXISTS (SELECT 1 FROM access_grant g WHERE g.patient = \(patient) AND g.user_id = ? AND g.expires > ?)")
             if byParameter, whoCount > 0 {
-                let open = statusRules.map { "(rs.pid \(VisibilityFilter.literals($0.pids)) AND rs.code \(RidSet.inList($0.statuses.count)))" }
-                var status = open.isEmpty ? "FALSE" : "EXISTS (SELECT 1 FROM search_token rs WHERE rs.rid = rp.rid AND (\(open.joined(separator: " OR "))))"
-                if !alwaysOpenPIDs.isEmpty { status = "(rp.pid \(VisibilityFilter.literals(alwaysOpenPIDs)) OR \(status))" }
                 tests.append("""
                     EXISTS (SELECT 1 FROM search_reference rp WHERE rp.target_type = 'Patient' AND rp.target_id = \(patient) \
-                    AND rp.pid \(VisibilityFilter.literals(patientPIDs)) AND \(status) AND EXISTS (SELECT 1 FROM search_reference rm \
+                    AND rp.pid \(VisibilityFilter.literals(patientPIDs)) AND \(open) AND EXISTS (SELECT 1 FROM search_reference rm \
                     WHERE rm.rid = rp.rid AND rm.pid \(VisibilityFilter.literals(memberPIDs)) AND (rm.target_type || '/' || rm.target_id) \(who)))
                     """)
             }
@@ -108,10 +110,7 @@ final class VisibilitySQL: Sendable {
 
     /// The values `relatedSet` binds, in its text's order.
     func relatedSetArguments(who: [String], user: String, now: Int64, into arguments: inout [SQLValue]) {
-        let pairs = who.flatMap { identity -> [SQLValue] in
-            let parts = identity.split(separator: "/", maxSplits: 1)
-            return [String(parts[0]).sqlValue, String(parts.count > 1 ? parts[1] : "").sqlValue]
-        }
+        let pairs = VisibilityFilter.targets(who)
         if byParameter, !who.isEmpty {
             arguments += pairs
             for rule in statusRules { arguments += rule.statuses }
@@ -128,16 +127,11 @@ final class VisibilitySQL: Sendable {
     func relatedSet(whoCount: Int) -> String {
         text("set \(whoCount)") {
             var parts: [String] = []
-            let seeks = "(" + Array(repeating: "(rm.target_type = ? AND rm.target_id = ?)", count: whoCount).joined(separator: " OR ") + ")"
+            let seeks = VisibilityFilter.seeks("rm", count: whoCount)
             if byParameter, whoCount > 0 {
-                let open = statusRules.map { "(rs.pid \(VisibilityFilter.literals($0.pids)) AND rs.code \(RidSet.inList($0.statuses.count)))" }
-                var status = open.isEmpty ? "FALSE" : "EXISTS (SELECT 1 FROM search_token rs WHERE rs.rid = rm.rid AND (\(open.joined(separator: " OR "))))"
-                if !alwaysOpenPIDs.isEmpty {
-                    status = "(EXISTS (SELECT 1 FROM search_reference ra WHERE ra.rid = rm.rid AND ra.pid \(VisibilityFilter.literals(alwaysOpenPIDs))) OR \(status))"
-                }
                 parts.append("SELECT rp.target_id FROM search_reference rm JOIN search_reference rp ON rp.rid = rm.rid "
                     + "WHERE \(seeks) AND rm.pid \(VisibilityFilter.literals(memberPIDs)) "
-                    + "AND rp.pid \(VisibilityFilter.literals(patientPIDs)) AND rp.target_type = 'Patient' AND \(status)")
+                    + "AND rp.pid \(VisibilityFilter.literals(patientPIDs)) AND rp.target_type = 'Patient' AND \(open)")
             }
             if !registrationPIDs.isEmpty, whoCount > 0 {
                 parts.append("SELECT rp.id FROM search_reference rm JOIN resource rp ON rp.rid = rm.rid "
